@@ -1,0 +1,26 @@
+# vankien-kg: two commands on a fresh machine.
+#   make demo   build the example corpus into a graph on the embedded store and print answers
+#   make test   install everything (.venv, Neo4j jars, Chromium) and run the whole suite
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+GRAPH   ?= kg-graph
+
+.PHONY: demo test venv jars chromium clean extract-demo
+
+venv: $(STAMP)
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+demo: venv
+	$(BIN)/kg extract examples/corpus --format table
+
+test: venv
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) $(GRAPH) .pytest_cache
