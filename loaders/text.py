@@ -1,0 +1,55 @@
+"""The plain-data forms that flow between the loader stages.
+
+``SourceText`` is what a reader returns: the document's text as decoded from the file,
+before any repair (tables as TAB-separated rows, one row per line; inline emphasis kept as
+``*…*``, ``**…**`` or ``<i>…</i>`` markers). ``Text`` is what every later stage works on:
+the normalized string, the emphasis spans that the markers marked, and a map from each
+normalized offset back to the ``SourceText.raw`` offset, so that a quote can be cited.
+"""
+from __future__ import annotations
+
+from array import array
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class LoadError(Exception):
+    """A file that could not be read: names the file and the reason."""
+
+    source: str
+    kind: str  # unsupported_type | empty | binary | undecodable | legacy_encoding | corrupt | not_found
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.message}"
+
+    def as_record(self) -> dict:
+        return {"kind": self.kind, "message": f"{self.source}: {self.message}"}
+
+
+@dataclass
+class SourceText:
+    source: str            # the path as the user gave it
+    format: str            # txt | md | html | docx | pdf
+    raw: str               # decoded text, tables as TAB rows
+    encoding: str | None = None   # e.g. utf-8, utf-8-sig, utf-16, cp1258, tcvn3, vni
+    notes: list[str] = field(default_factory=list)  # repairs the reader made (e.g. "converted from TCVN3")
+
+
+@dataclass
+class Text:
+    source: str
+    text: str                                   # normalized (NFC, repaired glyphs, wrapped lines joined)
+    offsets: array                              # offsets[i] = raw offset of text[i]; len(text)+1 entries
+    emphasis: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, "i"|"b") in text
+    format: str = "txt"
+    encoding: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def to_source(self, offset: int) -> int:
+        """Map an offset in the normalized text back to the raw source text."""
+        return self.offsets[max(0, min(offset, len(self.offsets) - 1))]
+
+    def emphasized(self, start: int, end: int) -> list[tuple[int, int, str]]:
+        """Emphasis spans that overlap [start, end)."""
+        return [e for e in self.emphasis if e[0] < end and e[1] > start]
