@@ -1,0 +1,139 @@
+"""Stage 4: find document symbols (số và ký hiệu) in normalized text.
+
+Party symbols are ``NUMBER-TYPE/ISSUER`` (``43-NQ/TW``, ``02-ĐA/TU``), State symbols
+``NUMBER/TYPE-ISSUER`` (``71/NQ-CP``), ``NUMBER/YEAR/TYPE-ISSUER`` (``30/2020/NĐ-CP``) or
+``NUMBER/YEAR/QH<term>`` (``45/2019/QH14``). The type codes come from
+``data/doc_types.tsv`` and the issuer codes from ``data/issuers.tsv``; every variation met
+in practice (spaces around separators, en dashes, ``72-NQ-TW``, lowercase ``nq/tw``,
+``858CV/ĐUK``, ``72/NQ-TW`` written State-style) is found and normalized::
+
+    >>> [m.symbol for m in find_symbols("Nghị quyết số 43 – NQ/TW và Nghị quyết 71/NQ-CP")]
+    ['43-NQ/TW', '71/NQ-CP']
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from loaders.tables import party_issuer_codes, type_codes
+
+DASH = "-\u2010\u2011\u2012\u2013\u2014\u2212"
+
+
+@dataclass
+class SymbolMatch:
+    start: int
+    end: int
+    text: str            # as written
+    number: str          # as written, leading zeros kept (``02``), letter suffix kept
+    type: str            # canonical type code (``CTr``, ``QĐi``) or a State code as written
+    issuer: str          # canonical issuer code (``TW``, ``TU``, ``CP``, ``UBND``)
+    family: str          # party | state
+    year: int | None = None   # for State symbols that carry their year
+    flags: list[str] = field(default_factory=list)
+
+    @property
+    def symbol(self) -> str:
+        if self.family == "party":
+            return f"{self.number}-{self.type}/{self.issuer}"
+        if self.type.startswith("QH") and self.year:
+            return f"{self.number}/{self.year}/{self.type}"
+        if self.year:
+            return f"{self.number}/{self.year}/{self.type}-{self.issuer}"
+        return f"{self.number}/{self.type}-{self.issuer}"
+
+
+@cache
+def _pattern() -> re.Pattern[str]:
+    codes = sorted(type_codes(), key=len, reverse=True)
+    types = "|".join(re.escape(c) for c in codes)
+    d = f"[{re.escape(DASH)}]"
+    letter = r"[^\W\d_]"
+    num = r"(?P<{0}>\d{{1,5}}[a-z]?)"
+    law = rf"{num.format('lnum')}\s*/\s*(?P<lyear>(?:19|20)\d\d)\s*/\s*(?P<lcode>QH\d{{1,2}})(?!\w)"
+    state = (
+        rf"{num.format('snum')}\s*/\s*(?:(?P<syear>(?:19|20)\d\d)\s*/\s*)?"
+        rf"(?P<stype>(?i:{types})|[A-ZĐ][A-Za-zĐđ]{{0,4}})\s*{d}\s*(?P<siss>{letter}{{1,10}}\d{{0,2}})(?:{d}(?P<sunit>[A-ZĐ]{{1,8}}))?(?![\w])"
+    )
+    party = (
+        rf"{num.format('pnum')}(?:\s*{d}\s*|\s+|)(?P<ptype>(?i:{types}))\s*(?:/|{d})\s*(?P<piss>{letter}{{1,9}})(?![\w])"
+    )
+    return re.compile(rf"(?<![\w/{re.escape(DASH)}.,])(?:{law}|{state}|{party})")
+
+
+def _canon_type(code: str) -> str | None:
+    return type_codes().get(code.upper())
+
+
+def _canon_issuer(code: str) -> str | None:
+    up = code.upper()
+    for known in party_issuer_codes():
+        if known.upper() == up:
+            return _issuer_spelling(known)
+    return None
+
+
+@cache
+def _issuer_spelling(code_upper: str) -> str:
+    from loaders.tables import table
+
+    for row in table("issuers"):
+        if row["code"].upper() == code_upper:
+            return row["code"]
+    return code_upper
+
+
+def find_symbols(text: str, start: int = 0, end: int | None = None) -> list[SymbolMatch]:
+    """Every document symbol in ``text[start:end]``, in order, with offsets into ``text``."""
+    out: list[SymbolMatch] = []
+    for m in _pattern().finditer(text, start, len(text) if end is None else end):
+        hit = _build(m)
+        if hit is not None:
+            out.append(hit)
+    return out
+
+
+def _build(m: re.Match[str]) -> SymbolMatch | None:
+    g = m.groupdict()
+    written = m.group(0)
+    if g["lnum"]:
+        return SymbolMatch(m.start(), m.end(), written, g["lnum"], g["lcode"], "QH", "state", int(g["lyear"]))
+    if g["snum"]:
+        stype, siss = g["stype"], g["siss"]
+        party_iss = _canon_issuer(siss)
+        ctype = _canon_type(stype)
+        if party_iss and ctype and not g["syear"]:
+            # ``72/NQ-TW``: a Party symbol written State-style.
+            return SymbolMatch(m.start(), m.end(), written, g["snum"], ctype, party_iss, "party",
+                               flags=["state_style_party_symbol"])
+        if ctype is None and not stype.isupper():
+            return None
+        code = ctype if ctype and stype.upper() == ctype.upper() else stype
+        iss = siss + (f"-{g['sunit']}" if g["sunit"] else "")
+        if code in ("CTr", "QĐi") and stype != code:
+            code = stype  # keep State codes as written unless they are canonical spellings
+        return SymbolMatch(m.start(), m.end(), written, g["snum"], code, iss, "state",
+                           int(g["syear"]) if g["syear"] else None)
+    ptype, piss = g["ptype"], g["piss"]
+    ctype = _canon_type(ptype)
+    if ctype is None:
+        return None
+    issuer = _canon_issuer(piss)
+    flags: list[str] = []
+    if issuer is None:
+        # Unknown issuer codes are accepted only when written in capitals (``TWĐTN``).
+        if not piss.isupper():
+            return None
+        issuer = piss
+        flags.append("unknown_issuer_code")
+    sep = written[len(g["pnum"]):written.upper().index(ptype.upper(), len(g["pnum"]))]
+    if not sep.strip():
+        flags.append("missing_hyphen")
+    if "/" not in written[len(g["pnum"]):]:
+        flags.append("hyphen_for_slash")
+    if ptype != ctype:
+        flags.append("type_code_variant")
+    if piss != issuer:
+        flags.append("issuer_code_case")
+    return SymbolMatch(m.start(), m.end(), written, g["pnum"], ctype, issuer, "party", flags=flags)

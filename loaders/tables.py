@@ -1,0 +1,48 @@
+"""The domain tables in ``loaders/data/`` (TSV, ``#`` comments, one header row), read once.
+
+They are data so that a domain expert can edit them without touching code::
+
+    >>> from loaders.tables import table
+    >>> any(row["code"] == "CTr" for row in table("doc_types"))
+    True
+"""
+from __future__ import annotations
+
+import csv
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+DATA_DIR = Path(str(resources.files("loaders") / "data"))
+
+
+@cache
+def table(name: str) -> tuple[dict[str, str], ...]:
+    """Rows of ``data/<name>.tsv`` as dicts keyed by the header row."""
+    path = DATA_DIR / f"{name}.tsv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        lines = [line for line in fh if line.strip() and not line.startswith("#")]
+    rows = csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)
+    return tuple({k: (v or "").strip() for k, v in row.items() if k} for row in rows)
+
+
+@cache
+def type_codes() -> dict[str, str]:
+    """Upper-cased spelling (canonical or variant) -> canonical type code."""
+    out: dict[str, str] = {}
+    for row in table("doc_types"):
+        out[row["code"].upper()] = row["code"]
+        for v in filter(None, row["variants"].split(",")):
+            out[v.strip().upper()] = row["code"]
+    return out
+
+
+@cache
+def issuer_codes() -> dict[str, dict[str, str]]:
+    """Upper-cased issuer code -> its row (code, family, level, body_vi)."""
+    return {row["code"].upper(): row for row in table("issuers")}
+
+
+@cache
+def party_issuer_codes() -> frozenset[str]:
+    return frozenset(k for k, r in issuer_codes().items() if r["family"] == "party")
