@@ -19,7 +19,15 @@ $(STAMP): pyproject.toml
 demo: venv
 	$(BIN)/kg extract examples/corpus --format table
 
-test: venv
+# The embedded Neo4j launcher: classes + dependency jars under tools/neo4j/target
+# (Maven caches downloads in ~/.m2). The stamp makes a rebuild happen only on change.
+NEO4J_STAMP := tools/neo4j/target/.built
+jars: $(NEO4J_STAMP)
+$(NEO4J_STAMP): tools/neo4j/pom.xml $(wildcard tools/neo4j/src/main/java/vankien/*.java)
+	mvn -q -B -f tools/neo4j/pom.xml package dependency:copy-dependencies
+	touch $@
+
+test: venv jars
 	$(BIN)/python -m pytest -q
 
 clean:
