@@ -1,0 +1,1149 @@
+"""Resolve the per-file extractions of a corpus into one :class:`Corpus`.
+
+Input: the JSONL contract of issue 3 (one dict per file). Output: plain dataclasses in
+which every document, agency, task and planned item is one node, every relation keeps its
+evidence, and every doubt (typo, conflict, ambiguity, open planned item) is a
+:class:`QualityRecord`. Nothing here reads files other than the domain tables.
+
+Identity (domain guide §3, §9): issuing scope (``central``; ``province:<slug>``; ``state``
+…) + issuer code + type code + number, then the period (the date's year, else the term).
+A ``TU`` document belongs to the province of the file that cites it::
+
+    >>> ext = {"source": "a.txt", "document": {"symbol": "55-CTr/TU", "number": "55",
+    ...        "type": "CTr", "issuer_code": "TU", "date": "2024-01-31", "province": "Tuyên Quang"},
+    ...        "references": [{"symbol": "43-NQ/TW", "date": "2023-11-24", "relation": "implements",
+    ...                        "mentions": [{"start": 5, "end": 13, "text": "43-NQ/TW"}]}]}
+    >>> c = resolve([ext])
+    >>> sorted(d.path for d in c.documents.values())
+    ['doc/central/NQ/43/2023', 'doc/province/tuyen-quang/CTr/55/2024']
+    >>> [(r.relation, c.documents[r.target].symbol) for r in c.relations]
+    [('implements', '43-NQ/TW')]
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any, Iterable
+
+from rapidfuzz import fuzz
+
+from loaders.tables import DATA_DIR, table
+
+# --------------------------------------------------------------------------- text helpers
+
+
+def fold(text: str | None) -> str:
+    """Accent-folded, lower-cased, space-normalized text for matching.
+
+    >>> fold("Ban Tổ chức  Tỉnh ủy")
+    'ban to chuc tinh uy'
+    """
+    if not text:
+        return ""
+    t = unicodedata.normalize("NFD", text.replace("Ƣ", "Ư").replace("ƣ", "ư"))
+    t = "".join(ch for ch in t if not unicodedata.combining(ch))
+    t = t.replace("đ", "d").replace("Đ", "D").replace("Ð", "D")
+    t = re.sub(r"<[^>]+>|[*_]", " ", t)  # markup left in table cells
+    return re.sub(r"\s+", " ", t).strip().lower()
+
+
+def slug(text: str | None) -> str:
+    """``Ban Tổ chức Tỉnh ủy`` -> ``ban-to-chuc-tinh-uy`` (readable IRI segment)."""
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "x"
+
+
+def _hash(*parts: Any, n: int = 12) -> str:
+    return hashlib.sha1("\x1f".join(map(str, parts)).encode()).hexdigest()[:n]
+
+
+ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+
+
+def norm_term(term: Any) -> str | None:
+    """``"khóa XIII"``/``"XIII"``/``13`` -> ``"XIII"``; None when no term is stated."""
+    if term is None or term == "":
+        return None
+    if isinstance(term, int) or str(term).strip().isdigit():
+        n = int(term)
+        out = ""
+        for v, s in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+            while n >= v:
+                out, n = out + s, n - v
+        return out
+    m = re.search(r"\b([IVXLC]+)\b", str(term).upper().replace("KHÓA", " ").replace("KHOÁ", " "))
+    return m.group(1) if m else None
+
+
+def parse_date(value: Any) -> _dt.date | None:
+    if not value:
+        return None
+    try:
+        return _dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+_QUARTER_END = {"I": (3, 31), "II": (6, 30), "III": (9, 30), "IV": (12, 31)}
+
+
+def deadline_date(text: str | None) -> _dt.date | None:
+    """Last day of the period a deadline names (``Quý I/2021`` -> 2021-03-31).
+
+    >>> deadline_date("Quý III/2021"), deadline_date("tháng 6/2022"), deadline_date("Thường xuyên")
+    (datetime.date(2021, 9, 30), datetime.date(2022, 6, 30), None)
+    """
+    t = fold(text)
+    if not t:
+        return None
+    m = re.search(r"quy\s*(iv|iii|ii|i|[1-4])\s*(?:/|nam|-)\s*((?:19|20)\d\d)", t)
+    if m:
+        q = m.group(1).upper()
+        q = {"1": "I", "2": "II", "3": "III", "4": "IV"}.get(q, q)
+        mo, d = _QUARTER_END[q]
+        return _dt.date(int(m.group(2)), mo, d)
+    m = re.search(r"(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*((?:19|20)\d\d)", t)
+    if m:
+        try:
+            return _dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        except ValueError:
+            return None
+    m = re.search(r"thang\s*(\d{1,2})\s*(?:/|nam|-)\s*((?:19|20)\d\d)", t)
+    if m and 1 <= int(m.group(1)) <= 12:
+        y, mo = int(m.group(2)), int(m.group(1))
+        nxt = _dt.date(y + (mo == 12), mo % 12 + 1, 1)
+        return nxt - _dt.timedelta(days=1)
+    m = re.search(r"(?:nam|trong nam)\s*((?:19|20)\d\d)", t)
+    if m:
+        return _dt.date(int(m.group(1)), 12, 31)
+    return None
+
+
+# --------------------------------------------------------------------------- domain tables
+
+
+@cache
+def provinces() -> dict[str, dict[str, str]]:
+    """Folded name or alias -> province row (name, slug, successor)."""
+    out: dict[str, dict[str, str]] = {}
+    for row in table("provinces"):
+        for n in [row["name"], *filter(None, row["aliases"].split(","))]:
+            out[fold(n)] = row
+    return out
+
+
+def province_row(name: str | None) -> dict[str, str] | None:
+    if not name:
+        return None
+    f = fold(name)
+    f = re.sub(r"^(tinh|thanh pho|tp\.?)\s+", "", f).replace("(cu)", "").strip()
+    return provinces().get(f) or provinces().get(fold(name))
+
+
+def province_slug(name: str | None) -> str | None:
+    row = province_row(name)
+    if row:
+        return row["slug"]
+    return slug(name) if name else None
+
+
+@cache
+def _national_terms() -> tuple[tuple[_dt.date, str], ...]:
+    path = Path(__file__).parent / "data" / "national_terms.tsv"
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#") or line.startswith("term\t"):
+            continue
+        term, closed = line.split("\t")[:2]
+        rows.append((_dt.date.fromisoformat(closed.strip()), term.strip()))
+    return tuple(sorted(rows))
+
+
+def national_term(day: _dt.date | None) -> str | None:
+    """Khóa of a central document from its date (``2023-11-24`` -> ``XIII``)."""
+    if day is None:
+        return None
+    term = None
+    for closed, t in _national_terms():
+        if day >= closed:
+            term = t
+    return term
+
+
+@cache
+def _issuers() -> dict[str, dict[str, str]]:
+    return {r["code"].upper(): r for r in table("issuers")}
+
+
+@cache
+def _bodies() -> tuple[tuple[str, str, str], ...]:
+    rows = [(fold(r["phrase"]), r["level"], r["canonical"]) for r in table("bodies")]
+    return tuple(sorted(rows, key=lambda r: -len(r[0])))
+
+
+def body_level(body: str | None) -> str | None:
+    """``Bộ Chính trị`` -> ``central``; ``Ban Thường vụ Tỉnh ủy`` -> ``province``."""
+    f = fold(body)
+    if not f:
+        return None
+    for phrase, level, _ in _bodies():
+        if phrase and phrase in f:
+            return level
+    return None
+
+
+@cache
+def _doc_classes() -> dict[str, str]:
+    out = {r["code"]: r["class"] for r in table("doc_types")}
+    return out
+
+
+@cache
+def _noun_codes() -> tuple[tuple[str, str, str], ...]:
+    rows = [(fold(r["noun"]), r["code"], r["class"]) for r in table("doc_nouns")]
+    return tuple(sorted(rows, key=lambda r: -len(r[0])))
+
+
+def kind_code(kind: str | None) -> set[str]:
+    """Type codes a planned item's kind may be fulfilled by (``Đề án`` -> {``ĐA``})."""
+    f = fold(kind)
+    codes: set[str] = set()
+    for part in re.split(r"[/,]| hoac ", f):
+        part = part.strip()
+        for noun, code, _ in _noun_codes():
+            if part.startswith(noun):
+                codes.add(code)
+                if code == "QĐ":
+                    codes.add("QĐi")
+                break
+    return codes
+
+
+def doc_class(type_code: str | None, family: str) -> str:
+    cls = _doc_classes().get(type_code or "")
+    if type_code == "QĐi":
+        return "Regulation"
+    return cls or "Document"
+
+
+# Type codes that are written for one another (domain guide §10.1; QĐ/QĐi §2.1).
+CONFUSABLE = {"CT": "CTr", "CTr": "CT", "QĐ": "QĐi", "QĐi": "QĐ"}
+
+# Relation names of the contract -> ontology property local names.
+RELATIONS = {
+    "implements": "implements", "implements_": "implements", "continues": "continues",
+    "continues_implementing": "continues", "based_on": "basedOn", "legal_basis": "basedOn",
+    "amends": "amends", "issued_by_decision": "issuedByDecision", "attached_to": "issuedByDecision",
+    "replaces": "replaces", "repeals": "repeals", "concretizes": "concretizes",
+    "guides": "guides", "interim_review_of": "reviews", "final_review_of": "reviews",
+    "cites_guidance": "cites", "references": "cites", "cites": "cites",
+}
+RELATION_RANK = {"implements": 5, "continues": 6, "basedOn": 4, "amends": 7, "replaces": 7,
+                 "repeals": 7, "issuedByDecision": 7, "concretizes": 5, "guides": 3,
+                 "reviews": 3, "cites": 0}
+
+
+def relation_name(rel: str | None) -> str:
+    return RELATIONS.get((rel or "references").strip().lower(), "cites")
+
+
+# --------------------------------------------------------------------------- dataclasses
+
+
+@dataclass
+class Evidence:
+    source: str          # the file, path as given
+    start: int | None
+    end: int | None
+    quote: str
+
+
+@dataclass
+class Document:
+    key: tuple
+    path: str                         # IRI path under the base: doc/central/NQ/43/2023
+    symbol: str | None
+    number: str | None
+    type: str | None
+    issuer_code: str | None
+    family: str                       # party | state | unnumbered
+    scope: str                        # central | province:<slug> | state | state:<slug> | ...
+    province: str | None = None       # province name, for province-scoped documents
+    date: _dt.date | None = None
+    year: int | None = None
+    term: str | None = None
+    title: str | None = None
+    subject: str | None = None
+    label: str | None = None          # unnumbered documents
+    issuing_body: str | None = None
+    doc_class: str = "Document"
+    loaded: bool = False
+    sources: list[str] = field(default_factory=list)     # files that are this document
+    cited_in: list[str] = field(default_factory=list)
+    is_draft: bool = False
+    signer: str | None = None
+    signer_title: str | None = None
+    ambiguous: bool = False
+    candidates: list[tuple] = field(default_factory=list)
+    as_written: set[str] = field(default_factory=set)
+    dates_seen: set[_dt.date] = field(default_factory=set)
+    terms_seen: set[str] = field(default_factory=set)
+    evidence: list[Evidence] = field(default_factory=list)   # where it is cited (or named, if loaded)
+    issued_by: tuple | None = None                            # agency key
+
+
+@dataclass
+class Relation:
+    source: tuple
+    relation: str        # ontology property local name
+    target: tuple
+    evidence: Evidence
+    mention_count: int = 1
+
+
+@dataclass
+class Agency:
+    key: tuple
+    path: str
+    name: str
+    province: str | None
+    aliases: set[str] = field(default_factory=set)
+    successor: tuple | None = None
+    roles: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Task:
+    path: str
+    document: tuple
+    section: str | None
+    tt: str | None
+    content: str
+    lead: tuple | None
+    cooperating: list[tuple]
+    deadline: str | None
+    deadline_date: _dt.date | None
+    references: list[tuple]
+    source: str
+
+
+@dataclass
+class Fulfilment:
+    document: tuple
+    score: float
+    delay_days: int | None
+    evidence: Evidence
+    similarity: float
+
+
+@dataclass
+class Planned:
+    path: str
+    document: tuple
+    ordinal: str | None
+    kind: str | None
+    title: str
+    lead: tuple | None
+    cooperating: list[tuple]
+    deadline: str | None
+    deadline_date: _dt.date | None
+    source: str
+    fulfilled_by: list[Fulfilment] = field(default_factory=list)
+
+
+@dataclass
+class QualityRecord:
+    kind: str            # type_code_typo | issuer_code_typo | date_conflict | term_conflict |
+                         # ambiguous_mention | unmatched_planned | extraction_error | warning
+    message: str
+    documents: list[tuple] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    severity: str = "medium"
+    as_written: str | None = None
+    resolved_to: str | None = None
+
+
+@dataclass
+class Corpus:
+    documents: dict[tuple, Document] = field(default_factory=dict)
+    relations: list[Relation] = field(default_factory=list)
+    agencies: dict[tuple, Agency] = field(default_factory=dict)
+    tasks: list[Task] = field(default_factory=list)
+    planned: list[Planned] = field(default_factory=list)
+    quality: list[QualityRecord] = field(default_factory=list)
+    sources: dict[str, dict] = field(default_factory=dict)   # path -> {"sha256", "document"}
+
+    def find(self, symbol: str, year: int | None = None, province: str | None = None) -> list[Document]:
+        """Documents with this symbol (``@YEAR`` allowed), optionally narrowed.
+
+        >>> Corpus().find("43-NQ/TW")
+        []
+        """
+        if "@" in symbol:
+            symbol, _, y = symbol.partition("@")
+            year = int(y) if y.strip().isdigit() else year
+        p = province_slug(province) if province else None
+        out = [d for d in self.documents.values()
+               if d.symbol == symbol.strip() and not d.ambiguous
+               and (year is None or d.year == year)
+               and (p is None or d.scope.endswith(":" + p))]
+        return sorted(out, key=lambda d: d.path)
+
+
+# --------------------------------------------------------------------------- symbols and scope
+
+_PARTY = re.compile(r"^(?P<num>\d+[a-z]?)-(?P<type>[^/\s]+)/(?P<iss>\S+)$")
+_STATE = re.compile(r"^(?P<num>\d+[a-z]?)/(?:(?P<year>(?:19|20)\d\d)/)?(?P<type>[^-/\s]+)(?:-(?P<iss>\S+))?$")
+
+
+def split_symbol(symbol: str | None) -> dict[str, Any]:
+    """``43-NQ/TW`` -> number/type/issuer/family; ``30/2020/NĐ-CP`` -> state.
+
+    >>> split_symbol("02-ĐA/TU@2021")["number"], split_symbol("30/2020/NĐ-CP")["family"]
+    ('02', 'state')
+    """
+    s = (symbol or "").split("@")[0].strip()
+    m = _PARTY.match(s)
+    if m:
+        return {"symbol": s, "number": m["num"], "type": m["type"], "issuer": m["iss"], "family": "party", "year": None}
+    m = _STATE.match(s)
+    if m:
+        return {"symbol": s, "number": m["num"], "type": m["type"], "issuer": m["iss"] or "",
+                "family": "state", "year": int(m["year"]) if m["year"] else None}
+    return {"symbol": s or None, "number": None, "type": None, "issuer": None, "family": "unnumbered", "year": None}
+
+
+def _num(n: str | None) -> str:
+    if not n:
+        return "x"
+    m = re.match(r"0*(\d+)(.*)", n)
+    return (m.group(1) + m.group(2)) if m else n
+
+
+def _scope(family: str, issuer: str | None, body: str | None, province: str | None) -> str:
+    """The numbering scope of an issuer instance (which province's TU, …)."""
+    pslug = province_slug(province)
+    if family == "state":
+        level = _issuers().get((issuer or "").upper(), {}).get("level")
+        code = (issuer or "").upper()
+        if code.startswith(("UBND", "HĐND", "HDND")) or (level is None and "tỉnh" in (body or "")):
+            return f"state:{pslug}" if pslug else "state"
+        return "state"
+    if family != "party":
+        return f"province:{pslug}" if pslug else "unknown"
+    level = _issuers().get((issuer or "").upper(), {}).get("level")
+    if level == "central":
+        return "central"
+    if level in ("province", None):
+        return f"province:{pslug}" if pslug else "province:unknown"
+    # district/commune bodies number per body; the body is the best name we have
+    return f"{level}:{pslug or 'unknown'}:{slug(body) if body else 'unknown'}"
+
+
+def _scope_path(scope: str) -> str:
+    parts = scope.split(":")
+    if parts[0] == "state":
+        return "state" + ("/" + parts[1] if len(parts) > 1 else "")
+    return "/".join(parts)
+
+
+# --------------------------------------------------------------------------- mentions
+
+
+@dataclass
+class _Mention:
+    source: str
+    symbol: str
+    number: str | None
+    type: str | None
+    issuer: str | None
+    family: str
+    scope: str
+    province: str | None
+    date: _dt.date | None
+    year: int | None
+    term: str | None
+    subject: str | None
+    body: str | None
+    relation: str
+    evidence: list[Evidence]
+    as_written: list[str]
+    loaded: bool = False
+    doc: dict | None = None        # the loaded document's record
+    ref_id: tuple = ()             # (source, index) for a reference; (source, "self") for the document
+    cluster: int | None = None
+
+
+def _evidence(source: str, mentions: Iterable[dict], fallback: str) -> list[Evidence]:
+    out = []
+    for m in mentions or []:
+        if not isinstance(m, dict):
+            continue
+        out.append(Evidence(source, m.get("start"), m.get("end"), str(m.get("text") or fallback)))
+    return out or [Evidence(source, None, None, fallback)]
+
+
+def _mk_mention(source: str, rec: dict, province: str | None, loaded: bool, ref_id: tuple,
+                quality: list[QualityRecord]) -> _Mention | None:
+    sym = split_symbol(rec.get("symbol"))
+    if sym["family"] == "unnumbered" or not sym["number"]:
+        return None
+    typ = rec.get("type") or sym["type"]
+    issuer = rec.get("issuer_code") or sym["issuer"]
+    if sym["family"] == "party":
+        typ, issuer = sym["type"], sym["issuer"]
+    body = rec.get("issuing_body")
+    date = parse_date(rec.get("date"))
+    year = date.year if date else (rec.get("year") or sym["year"])
+    try:
+        year = int(year) if year else None
+    except (TypeError, ValueError):
+        year = None
+    as_written = [a for a in (rec.get("as_written") or []) if a]
+    evidence = _evidence(source, rec.get("mentions"), rec.get("symbol") or "")
+    symbol = sym["symbol"]
+    # 35-NQ/TU "của Bộ Chính trị": a provincial issuer code contradicted by a central body.
+    lvl = _issuers().get((issuer or "").upper(), {}).get("level")
+    if sym["family"] == "party" and lvl == "province" and body_level(body) == "central" and not loaded:
+        fixed = f"{sym['number']}-{typ}/TW"
+        quality.append(QualityRecord(
+            "issuer_code_typo",
+            f"{symbol} is said to be of {body}: a central body; resolved to {fixed}",
+            evidence=evidence[:1], severity="high", as_written=symbol, resolved_to=fixed))
+        as_written.append(symbol)
+        issuer, symbol = "TW", fixed
+    scope = _scope(sym["family"], issuer, body, province)
+    return _Mention(
+        source=source, symbol=symbol, number=sym["number"], type=typ, issuer=issuer,
+        family=sym["family"], scope=scope, province=province if scope.startswith(("province", "state:", "district", "commune")) else None,
+        date=date, year=year, term=norm_term(rec.get("term")), subject=rec.get("subject") or rec.get("title"),
+        body=body, relation=relation_name(rec.get("relation")), evidence=evidence,
+        as_written=as_written, loaded=loaded, ref_id=ref_id)
+
+
+def _canon_form(symbol: str | None) -> str:
+    """Spelling-insensitive form: ``12-Ctr/TU`` and ``12 - CTr/TU`` are one spelling."""
+    return re.sub(r"[\s\-–/]", "", fold(split_symbol(symbol)["symbol"] or ""))
+
+
+def _subject_sim(a: str | None, b: str | None) -> float | None:
+    if not a or not b:
+        return None
+    a, b = _strip_kind(a), _strip_kind(b)
+    if not a or not b:
+        return None
+    return float(fuzz.token_set_ratio(a, b))
+
+
+def _strip_kind(text: str) -> str:
+    t = fold(text)
+    t = re.sub(r"^(de an|chuong trinh( hanh dong)?|nghi quyet|ke hoach|ket luan|quy dinh|quy che|chi thi|huong dan)\b", "", t)
+    t = re.sub(r"^\s*(so\s+\S+\s+)?(ngay\s+\S+\s+)?(cua\s+[^,]*?\s+)?ve\s+", "", t.strip())
+    return t.strip(" ,.;:-")
+
+
+def _body_compatible(a: str | None, b: str | None) -> bool:
+    fa, fb = fold(a), fold(b)
+    if not fa or not fb:
+        return True
+    groups = [("thuong vu",), ("chap hanh", "tinh uy", "thanh uy"), ("bo chinh tri",), ("ban bi thu",)]
+    ga = next((i for i, g in enumerate(groups) if any(k in fa for k in g)), None)
+    gb = next((i for i, g in enumerate(groups) if any(k in fb for k in g)), None)
+    return ga is None or gb is None or ga == gb
+
+
+# --------------------------------------------------------------------------- clustering
+
+
+@dataclass
+class _Cluster:
+    group: tuple
+    mentions: list[_Mention] = field(default_factory=list)
+    ambiguous: bool = False
+    candidates: list[int] = field(default_factory=list)
+
+    @property
+    def dates(self) -> set[_dt.date]:
+        return {m.date for m in self.mentions if m.date}
+
+    @property
+    def years(self) -> set[int]:
+        return {m.year for m in self.mentions if m.year}
+
+    def date(self) -> _dt.date | None:
+        loaded = [m.date for m in self.mentions if m.loaded and m.date]
+        if loaded:
+            return loaded[0]
+        ds = [m.date for m in self.mentions if m.date]
+        return max(set(ds), key=lambda d: (ds.count(d), -d.toordinal())) if ds else None
+
+    def year(self) -> int | None:
+        d = self.date()
+        if d:
+            return d.year
+        ys = sorted(self.years)
+        return ys[0] if ys else None
+
+    def terms(self) -> set[str]:
+        ts = {m.term for m in self.mentions if m.term}
+        if self.group[0] == "central":
+            ts |= {national_term(d) for d in self.dates if national_term(d)}
+        return ts
+
+    def subject(self) -> str | None:
+        subs = [m.subject for m in self.mentions if m.subject]
+        loaded = [m.subject for m in self.mentions if m.loaded and m.subject]
+        return (loaded or sorted(subs, key=len, reverse=True) or [None])[0]
+
+    def body(self) -> str | None:
+        bodies = [m.body for m in self.mentions if m.body]
+        loaded = [m.body for m in self.mentions if m.loaded and m.body]
+        return (loaded or bodies or [None])[0]
+
+
+def _fits(m: _Mention, c: _Cluster) -> bool:
+    sim = _subject_sim(m.subject, c.subject())
+    if sim is not None and sim < 70:
+        return False
+    return _body_compatible(m.body, c.body())
+
+
+def _cluster_group(group: tuple, ms: list[_Mention], quality: list[QualityRecord]) -> list[_Cluster]:
+    clusters: list[_Cluster] = []
+    # 1. dated mentions, by date
+    by_date: dict[_dt.date, _Cluster] = {}
+    for m in ms:
+        if m.date:
+            by_date.setdefault(m.date, _Cluster(group)).mentions.append(m)
+    dated = [by_date[d] for d in sorted(by_date)]
+    # two dates for one document: same year and no subject contradiction, or a subject match
+    merged: list[_Cluster] = []
+    for c in dated:
+        host = None
+        for h in merged:
+            sim = _subject_sim(c.subject(), h.subject())
+            same_year = bool(c.years & h.years)
+            if (sim is not None and sim >= 85) or (same_year and (sim is None or sim >= 60)
+                                                   and _body_compatible(c.body(), h.body())):
+                host = h
+                break
+        if host:
+            host.mentions.extend(c.mentions)
+        else:
+            merged.append(c)
+    clusters.extend(merged)
+    # 2. year only
+    for m in ms:
+        if m.date or not m.year:
+            continue
+        host = next((c for c in clusters if m.year in c.years and _fits(m, c)), None)
+        if host is None:
+            host = _Cluster(group)
+            clusters.append(host)
+        host.mentions.append(m)
+    # 3. term only, 4. bare
+    pending = [m for m in ms if not m.date and not m.year]
+    for m in sorted(pending, key=lambda m: m.term is None):
+        if m.term:
+            cands = [c for c in clusters if m.term in c.terms() and _fits(m, c)]
+            if not cands:
+                cands = [c for c in clusters if not c.terms() and not c.dates and _fits(m, c)]
+        else:
+            cands = [c for c in clusters if not c.ambiguous and _fits(m, c)]
+        real = [c for c in cands if not c.ambiguous]
+        if len(real) == 1:
+            real[0].mentions.append(m)
+        elif not real:
+            if m.term or not any(not c.ambiguous for c in clusters):
+                c = _Cluster(group)
+                c.mentions.append(m)
+                clusters.append(c)
+            else:
+                # no candidate fits the subject/body: a document we know nothing else about
+                c = _Cluster(group)
+                c.mentions.append(m)
+                clusters.append(c)
+        else:
+            amb = next((c for c in clusters if c.ambiguous), None)
+            if amb is None:
+                amb = _Cluster(group, ambiguous=True)
+                clusters.append(amb)
+            amb.mentions.append(m)
+            amb.candidates = [i for i, c in enumerate(clusters) if c in real]
+    return clusters
+
+
+# --------------------------------------------------------------------------- agencies
+
+
+def _canonical_agency(name: str, province: str | None) -> str:
+    """The alias table of ``loaders.agencies`` when present, else the name as given."""
+    try:
+        from loaders.agencies import canonical_agency  # type: ignore
+    except Exception:  # the colleague's module is not there yet
+        return re.sub(r"\s+", " ", name).strip()
+    for args in ((name, province), (name,)):
+        try:
+            out = canonical_agency(*args)
+        except TypeError:
+            continue
+        except Exception:
+            break
+        if isinstance(out, str) and out:
+            return out
+        for attr in ("name", "canonical"):
+            if getattr(out, attr, None):
+                return getattr(out, attr)
+        if isinstance(out, dict):
+            return out.get("name") or out.get("canonical") or name
+        break
+    return re.sub(r"\s+", " ", name).strip()
+
+
+_ABBR = [(r"\bubnd\b", "uy ban nhan dan"), (r"\bhdnd\b", "hoi dong nhan dan"),
+         (r"\bmttq\b", "mat tran to quoc"), (r"\blhpn\b", "lien hiep phu nu"),
+         (r"\bbcs\b", "ban can su"), (r"\bbtv\b", "ban thuong vu"), (r"\bbch\b", "ban chap hanh")]
+
+
+def agency_key_name(name: str) -> str:
+    """Folded name with the common abbreviations expanded (domain guide §7)."""
+    f = fold(name)
+    for pat, rep in _ABBR:
+        f = re.sub(pat, rep, f)
+    return re.sub(r"\s+", " ", f).strip(" .;,")
+
+
+def _agency_scope(name: str, province: str | None) -> str:
+    f = fold(name)
+    if "trung uong" in f or "chinh phu" in f or "quoc hoi" in f or "bo chinh tri" in f or "ban bi thu" in f:
+        if "tinh" not in f:
+            return "central"
+    return province_slug(province) or "unknown"
+
+
+@cache
+def _successor_rows() -> tuple[tuple[str, str, str], ...]:
+    path = DATA_DIR / "agency_successors.tsv"
+    if not path.exists():
+        return ()
+    rows = []
+    for r in table("agency_successors"):
+        keys = list(r)
+        old = r.get("old") or r.get("predecessor") or r.get("from") or r.get("name") or (r[keys[0]] if keys else "")
+        new = r.get("new") or r.get("successor") or r.get("to") or (r[keys[1]] if len(keys) > 1 else "")
+        prov = r.get("province") or ""
+        if old and new:
+            rows.append((agency_key_name(old), new, prov))
+    return tuple(rows)
+
+
+# --------------------------------------------------------------------------- resolve
+
+
+class _Resolver:
+    def __init__(self) -> None:
+        self.c = Corpus()
+        self.mentions: list[_Mention] = []
+        self.file_docs: dict[str, _Mention | None] = {}
+        self.file_province: dict[str, str | None] = {}
+        self.ref_to_doc: dict[tuple, tuple] = {}
+        self.draft_docs: dict[str, tuple] = {}
+
+    # -- documents
+    def collect(self, exts: list[dict]) -> None:
+        for ext in exts:
+            source = str(ext.get("source") or "")
+            doc = ext.get("document") or {}
+            self.c.sources[source] = {"sha256": ext.get("sha256"), "document": doc.get("symbol")}
+            for err in ext.get("errors") or []:
+                self.c.quality.append(QualityRecord("extraction_error", f"{source}: {err.get('kind')}: {err.get('message')}",
+                                                    severity="high"))
+            province = doc.get("province")
+            self.file_province[source] = province
+            m = _mk_mention(source, {**doc, "subject": doc.get("title")}, province, True, (source, "self"), self.c.quality)
+            if m is not None and not doc.get("is_draft"):
+                m.doc = doc
+                m.relation = "self"
+                self.mentions.append(m)
+                self.file_docs[source] = m
+            elif doc:
+                self.file_docs[source] = None
+                self._draft(source, doc)
+            for i, ref in enumerate(ext.get("references") or []):
+                rm = _mk_mention(source, ref, province, False, (source, i), self.c.quality)
+                if rm is not None:
+                    self.mentions.append(rm)
+                    for aw in rm.as_written:
+                        if _canon_form(aw) != _canon_form(rm.symbol):
+                            kind = "type_code_typo" if split_symbol(aw)["type"] != split_symbol(rm.symbol)["type"] else "symbol_variant"
+                            if kind == "symbol_variant" and split_symbol(aw)["issuer"] != split_symbol(rm.symbol)["issuer"]:
+                                kind = "issuer_code_typo"
+                            if not any(q.as_written == aw and q.resolved_to == rm.symbol for q in self.c.quality):
+                                self.c.quality.append(QualityRecord(kind, f"{aw} written for {rm.symbol}",
+                                                                    evidence=rm.evidence[:1], as_written=aw,
+                                                                    resolved_to=rm.symbol))
+
+    def _draft(self, source: str, doc: dict) -> None:
+        """A draft or unnumbered loaded document: identified by its file, never by a number."""
+        province = doc.get("province")
+        p = province_slug(province)
+        typ = doc.get("type") or "x"
+        key = ("draft", source)
+        path = f"doc/{'province/' + p if p else 'unknown'}/{typ}/draft/{_hash(source, n=10)}"
+        date = parse_date(doc.get("date"))
+        label = doc.get("title") or doc.get("symbol") or Path(source).name
+        self.c.documents[key] = Document(
+            key=key, path=path, symbol=None, number=None, type=doc.get("type"), issuer_code=doc.get("issuer_code"),
+            family="unnumbered", scope=f"province:{p}" if p else "unknown", province=province, date=date,
+            year=date.year if date else None, term=norm_term(doc.get("term")), title=doc.get("title"),
+            label=label, issuing_body=doc.get("issuing_body"), doc_class=doc_class(doc.get("type"), "party"),
+            loaded=True, sources=[source], is_draft=bool(doc.get("is_draft")), signer=doc.get("signer"),
+            signer_title=doc.get("signer_title"))
+        self.draft_docs[source] = key
+
+    def cluster(self) -> None:
+        groups: dict[tuple, list[_Mention]] = defaultdict(list)
+        for m in self.mentions:
+            groups[(m.scope, (m.issuer or "").upper(), m.type, _num(m.number))].append(m)
+        all_clusters: dict[tuple, list[_Cluster]] = {g: _cluster_group(g, ms, self.c.quality) for g, ms in groups.items()}
+        self._merge_confusable(all_clusters)
+        for g, clusters in sorted(all_clusters.items(), key=lambda kv: str(kv[0])):
+            keys: list[tuple | None] = []
+            for c in clusters:
+                keys.append(None if c.ambiguous else self._emit(g, c))
+            for c in clusters:
+                if c.ambiguous:
+                    self._emit_ambiguous(g, c, [keys[i] for i in c.candidates if keys[i]])
+
+    def _merge_confusable(self, all_clusters: dict[tuple, list[_Cluster]]) -> None:
+        """``12-CT/TU`` of 18/11/2025 next to the Chương trình ``12-CTr/TU`` of that day: one document."""
+        for g in list(all_clusters):
+            alt = CONFUSABLE.get(g[2] or "")
+            if not alt:
+                continue
+            g2 = (g[0], g[1], alt, g[3])
+            if g2 not in all_clusters or g not in all_clusters:
+                continue
+            for c in list(all_clusters[g]):
+                for h in all_clusters[g2]:
+                    if not (c.dates and c.dates & h.dates):
+                        continue
+                    # the side with the loaded document, more mentions or more files names the genre;
+                    # on a tie the longer code wins (a dropped letter is the usual slip: CT for CTr)
+                    def support(x: _Cluster) -> tuple:
+                        return (any(m.loaded for m in x.mentions), sum(len(m.evidence) for m in x.mentions),
+                                len({m.source for m in x.mentions}), len(x.mentions[0].type or ""))
+                    score_c, score_h = support(c), support(h)
+                    src, dst = (c, h) if score_h >= score_c else (h, c)
+                    wrong, right = src.mentions[0].symbol, dst.mentions[0].symbol
+                    for m in src.mentions:
+                        self.c.quality.append(QualityRecord(
+                            "type_code_typo",
+                            f"{m.symbol} written for {right} (same issuer, number and date "
+                            f"{min(dst.dates).isoformat()})",
+                            evidence=m.evidence[:1], severity="medium", as_written=m.symbol, resolved_to=right))
+                        m.as_written.append(m.symbol)
+                    dst.mentions.extend(src.mentions)
+                    if src is c:
+                        all_clusters[g].remove(c)
+                    else:
+                        all_clusters[g2].remove(h)
+                    break
+
+    def _emit(self, g: tuple, c: _Cluster) -> tuple:
+        scope, issuer, typ, num = g
+        ms = c.mentions
+        date = c.date()
+        year = c.year()
+        terms = c.terms()
+        stated_terms = {m.term for m in ms if m.term}
+        term = None
+        if scope == "central" and date:
+            term = national_term(date)
+        elif stated_terms:
+            term = sorted(stated_terms)[0]
+        period = str(year) if year else (f"khoa-{term.lower()}" if term else None)
+        key = (scope, issuer, typ, num, period)
+        base_path = f"doc/{_scope_path(scope)}/{typ}/{num}" + (f"/{period}" if period else "")
+        if key in self.c.documents:  # two documents in one year under one number: the date tells them apart
+            key = key + (date.isoformat() if date else _hash(*(m.ref_id for m in ms)),)
+            base_path += "/" + key[-1]
+        loaded = [m for m in ms if m.loaded]
+        first = (loaded or ms)[0]
+        symbol = first.symbol
+        family = first.family
+        d = Document(
+            key=key, path=base_path, symbol=symbol, number=first.number, type=typ, issuer_code=first.issuer,
+            family=family, scope=scope, province=next((m.province for m in ms if m.province), None),
+            date=date, year=year, term=term, subject=c.subject(), issuing_body=c.body(),
+            doc_class=doc_class(typ, family), loaded=bool(loaded))
+        if loaded:
+            doc = loaded[0].doc or {}
+            d.title, d.signer, d.signer_title = doc.get("title"), doc.get("signer"), doc.get("signer_title")
+            d.issuing_body = doc.get("issuing_body") or d.issuing_body
+            d.sources = sorted({m.source for m in loaded})
+        d.cited_in = sorted({m.source for m in ms if not m.loaded})
+        d.dates_seen = c.dates
+        d.evidence = [e for m in sorted(ms, key=lambda m: m.loaded) for e in m.evidence
+                      if e.start is not None and e.end is not None][:3]
+        d.terms_seen = terms
+        for m in ms:
+            d.as_written.update(a for a in m.as_written if a != symbol)
+            self.ref_to_doc[m.ref_id] = key
+            if m.ref_id[1] == "self":
+                self.ref_to_doc[(m.source, "self")] = key
+        self.c.documents[key] = d
+        if len(c.dates) > 1:
+            self.c.quality.append(QualityRecord(
+                "date_conflict",
+                f"{symbol} is cited with {len(c.dates)} dates: " + ", ".join(x.isoformat() for x in sorted(c.dates))
+                + f"; kept as one document dated {date.isoformat() if date else '?'}",
+                documents=[key], evidence=[m.evidence[0] for m in ms if m.date and m.date != date][:3]
+                + [m.evidence[0] for m in ms if m.date == date][:1]))
+        if len(terms) > 1:
+            self.c.quality.append(QualityRecord(
+                "term_conflict", f"{symbol} is cited with terms " + ", ".join(sorted(terms)) + "; kept as one document",
+                documents=[key], evidence=[m.evidence[0] for m in ms if m.term][:3]))
+        return key
+
+    def _emit_ambiguous(self, g: tuple, c: _Cluster, cand_keys: list[tuple]) -> None:
+        scope, issuer, typ, num = g
+        key = (scope, issuer, typ, num, "ambiguous")
+        first = c.mentions[0]
+        d = Document(
+            key=key, path=f"doc/{_scope_path(scope)}/{typ}/{num}/ambiguous", symbol=first.symbol,
+            number=first.number, type=typ, issuer_code=first.issuer, family=first.family, scope=scope,
+            province=first.province, subject=c.subject(), issuing_body=c.body(),
+            doc_class=doc_class(typ, first.family), ambiguous=True, candidates=cand_keys,
+            cited_in=sorted({m.source for m in c.mentions}))
+        self.c.documents[key] = d
+        for m in c.mentions:
+            self.ref_to_doc[m.ref_id] = key
+        self.c.quality.append(QualityRecord(
+            "ambiguous_mention",
+            f"{first.symbol} without a date fits {len(cand_keys)} documents: "
+            + ", ".join(self.c.documents[k].path for k in cand_keys) + "; not resolved",
+            documents=[key, *cand_keys], evidence=[m.evidence[0] for m in c.mentions], severity="high"))
+
+    # -- relations
+    def relations(self, exts: list[dict]) -> None:
+        seen: dict[tuple, Relation] = {}
+
+        def add(s: tuple | None, rel: str, t: tuple | None, ev: list[Evidence]) -> None:
+            if s is None or t is None or s == t:
+                return
+            k = (s, rel, t, ev[0].source)
+            if k in seen:
+                seen[k].mention_count += len(ev)
+                return
+            r = Relation(s, rel, t, ev[0], len(ev))
+            seen[k] = r
+            self.c.relations.append(r)
+
+        for ext in exts:
+            source = str(ext.get("source") or "")
+            self_key = self.ref_to_doc.get((source, "self")) or self.draft_docs.get(source)
+            by_symbol: dict[str, tuple] = {}
+            for i, ref in enumerate(ext.get("references") or []):
+                key = self.ref_to_doc.get((source, i))
+                if key is None:
+                    continue
+                for s in {ref.get("symbol"), split_symbol(ref.get("symbol"))["symbol"], *(ref.get("as_written") or [])}:
+                    if s:
+                        by_symbol.setdefault(s, key)
+                ev = _evidence(source, ref.get("mentions"), ref.get("symbol") or "")
+                add(self_key, relation_name(ref.get("relation")), key, ev)
+            doc_sym = (ext.get("document") or {}).get("symbol")
+            if doc_sym and self_key:
+                by_symbol.setdefault(doc_sym, self_key)
+                by_symbol.setdefault(split_symbol(doc_sym)["symbol"], self_key)
+            # unnumbered documents: keyed by scope and folded label
+            for u in ext.get("unnumbered") or []:
+                ukey = self._unnumbered(source, u)
+                by_symbol.setdefault(u.get("label") or "", ukey)
+                add(self_key, relation_name(u.get("relation")), ukey,
+                    _evidence(source, u.get("mentions"), u.get("label") or ""))
+            for e in ext.get("chain_edges") or []:
+                s = by_symbol.get(e.get("source") or "") or by_symbol.get(split_symbol(e.get("source"))["symbol"] or "")
+                t = by_symbol.get(e.get("target") or "") or by_symbol.get(split_symbol(e.get("target"))["symbol"] or "")
+                ev = [Evidence(source, e.get("start"), e.get("end"), str(e.get("text") or e.get("quote") or
+                                                                         f"{e.get('source')} {e.get('relation')} {e.get('target')}"))]
+                add(s, relation_name(e.get("relation")), t, ev)
+
+    def _unnumbered(self, source: str, u: dict) -> tuple:
+        label = (u.get("label") or "").strip()
+        f = fold(label)
+        province = self.file_province.get(source)
+        if re.search(r"\b(tinh|thanh pho)\b", f) and "toan quoc" not in f:
+            scope = f"province:{province_slug(province) or 'unknown'}"
+        elif "toan quoc" in f or "trung uong" in f or "bo chinh tri" in f or "ban bi thu" in f:
+            scope = "central"
+        else:
+            scope = f"province:{province_slug(province) or 'unknown'}"
+        key = ("unnumbered", scope, f)
+        if key not in self.c.documents:
+            cls = "Document"
+            for noun, code, klass in _noun_codes():
+                if f.startswith(noun):
+                    cls = klass
+                    break
+            self.c.documents[key] = Document(
+                key=key, path=f"doc/{_scope_path(scope)}/unnumbered/{_hash(f, n=10)}", symbol=None, number=None,
+                type=None, issuer_code=None, family="unnumbered", scope=scope,
+                province=province if scope.startswith("province") else None, label=label, doc_class=cls)
+        self.c.documents[key].cited_in = sorted(set(self.c.documents[key].cited_in) | {source})
+        return key
+
+    # -- agencies, tasks, planned
+    def agency(self, name: str | None, province: str | None, role: str | None = None) -> tuple | None:
+        if not name or not str(name).strip():
+            return None
+        name = re.sub(r"\s+", " ", str(name)).strip(" .;,")
+    if fold(name).startswith(("cac ", "cac,")):   # "Các cơ quan, đơn vị liên quan": a collective, not a body
+        return None
+        canonical = _canonical_agency(name, province)
+        scope = _agency_scope(canonical, province)
+        key = (scope, agency_key_name(canonical))
+        a = self.c.agencies.get(key)
+        if a is None:
+            a = Agency(key, f"agency/{scope}/{slug(key[1])}", canonical,
+                       province if scope != "central" else None)
+            self.c.agencies[key] = a
+        if name != a.name:
+            a.aliases.add(name)
+        if role:
+            a.roles.add(role)
+        return key
+
+    def tasks_and_planned(self, exts: list[dict]) -> None:
+        for ext in exts:
+            source = str(ext.get("source") or "")
+            doc_key = self.ref_to_doc.get((source, "self")) or self.draft_docs.get(source)
+            if doc_key is None:
+                continue
+            doc_path = self.c.documents[doc_key].path
+            province = self.file_province.get(source)
+            for a in ext.get("agencies") or []:
+                for role in a.get("roles") or [None]:
+                    self.agency(a.get("name"), province, role)
+            by_symbol = {}
+            for i, ref in enumerate(ext.get("references") or []):
+                k = self.ref_to_doc.get((source, i))
+                if k:
+                    by_symbol[ref.get("symbol")] = k
+                    by_symbol[split_symbol(ref.get("symbol"))["symbol"]] = k
+                    for aw in ref.get("as_written") or []:
+                        by_symbol.setdefault(aw, k)
+            for n, t in enumerate(ext.get("tasks") or []):
+                coop = t.get("cooperating") or []
+                if isinstance(coop, str):
+                    coop = [coop]
+                tid = "-".join(filter(None, [str(t.get("section") or ""), str(t.get("tt") or "")])) or str(n)
+                self.c.tasks.append(Task(
+                    path=f"task/{doc_path.removeprefix('doc/')}/{slug(tid)}-{n}", document=doc_key,
+                    section=t.get("section"), tt=None if t.get("tt") is None else str(t.get("tt")),
+                    content=str(t.get("content") or ""), lead=self.agency(t.get("lead"), province, "lead"),
+                    cooperating=[k for k in (self.agency(x, province, "cooperating") for x in coop) if k],
+                    deadline=t.get("deadline"), deadline_date=deadline_date(t.get("deadline")),
+                    references=[by_symbol[s] for s in (t.get("references") or []) if s in by_symbol],
+                    source=source))
+            for n, p in enumerate(ext.get("planned") or []):
+                coop = p.get("cooperating") or []
+                if isinstance(coop, str):
+                    coop = [coop]
+                ordinal = None if p.get("ordinal") is None else str(p.get("ordinal"))
+                self.c.planned.append(Planned(
+                    path=f"planned/{doc_path.removeprefix('doc/')}/{slug(ordinal or 'x')}-{n}", document=doc_key,
+                    ordinal=ordinal, kind=p.get("kind"), title=str(p.get("title") or ""),
+                    lead=self.agency(p.get("lead"), province, "lead"),
+                    cooperating=[k for k in (self.agency(x, province, "cooperating") for x in coop) if k],
+                    deadline=p.get("deadline"), deadline_date=deadline_date(p.get("deadline")), source=source))
+
+    def issuers(self) -> None:
+        """Each document's issuing body as an agency node of its scope."""
+        for d in self.c.documents.values():
+            if d.issuing_body and not d.ambiguous:
+                province = d.province if d.scope.startswith(("province", "state:")) else None
+                if d.scope == "central":
+                    province = None
+                d.issued_by = self.agency(d.issuing_body, province, "issuer")
+
+    def successors(self) -> None:
+        rows = _successor_rows()
+        if not rows:
+            return
+        for key, a in list(self.c.agencies.items()):
+            for old, new, prov in rows:
+                if key[1] == old and (not prov or province_slug(prov) == key[0]):
+                    nk = self.agency(new, a.province)
+                    if nk and nk != key:
+                        a.successor = nk
+
+    def match_planned(self) -> None:
+        match_planned(self.c)
+
+
+PLANNED_THRESHOLD = 0.75
+
+
+def match_planned(c: Corpus, threshold: float = PLANNED_THRESHOLD) -> None:
+    """Link planned items to the documents that fulfilled them; leave the others open.
+
+    A candidate has a type the kind allows, the planning document's scope, a date on or
+    after the plan's, and a similar subject. score = 0.75·similarity + 0.15·(lead agency
+    matches the issuer family) + 0.10·(issued within a year of the deadline).
+    """
+    docs = [d for d in c.documents.values() if d.symbol and not d.ambiguous]
+    used: dict[tuple, set[tuple]] = defaultdict(set)     # plan document -> fulfilling documents used
+    scored = []
+    for p in c.planned:
+        plan = c.documents[p.document]
+        codes = kind_code(p.kind)
+        for d in docs:
+            if d.type not in codes or d.scope != plan.scope or d.key == plan.key:
+                continue
+            if plan.date and d.date and d.date < plan.date:
+                continue
+            sim = _subject_sim(p.title, d.subject or d.title)
+            if sim is None:
+                continue
+            delay = (d.date - p.deadline_date).days if d.date and p.deadline_date else None
+            timely = 1.0 if delay is not None and delay <= 365 else (0.5 if delay is None else 0.0)
+            lead_ok = 1.0 if p.lead is None else 0.5
+            score = round(0.75 * sim / 100 + 0.15 * lead_ok + 0.10 * timely, 3)
+            if sim >= 80 and score >= threshold:
+                scored.append((score, sim, p, d, delay))
+    for score, sim, p, d, delay in sorted(scored, key=lambda x: (-x[0], x[2].path, x[3].path)):
+        if p.fulfilled_by or d.key in used[p.document]:
+            continue
+        used[p.document].add(d.key)
+        # the evidence is a passage naming the fulfilling document with its subject
+        ev = d.evidence[0] if d.evidence else Evidence(p.source, None, None, p.title)
+        p.fulfilled_by.append(Fulfilment(d.key, score, delay, ev, sim))
+    for p in c.planned:
+        if not p.fulfilled_by:
+            c.quality.append(QualityRecord(
+                "unmatched_planned",
+                f"{c.documents[p.document].symbol or c.documents[p.document].label} planned {p.kind or 'a document'} "
+                f"'{p.title}' (deadline {p.deadline or '—'}): no issued document found in the corpus",
+                documents=[p.document], evidence=[Evidence(p.source, None, None, p.title)], severity="low"))
+
+
+def resolve(extractions: Iterable[dict]) -> Corpus:
+    """Turn per-file extractions (the issue-3 contract) into one :class:`Corpus`."""
+    exts = sorted((e for e in extractions if e), key=lambda e: str(e.get("source") or ""))
+    r = _Resolver()
+    r.collect(exts)
+    r.cluster()
+    r.relations(exts)
+    r.tasks_and_planned(exts)
+    r.issuers()
+    r.successors()
+    r.match_planned()
+    r.c.quality.sort(key=lambda q: (q.kind, q.message))
+    return r.c
