@@ -1004,8 +1004,8 @@ class _Resolver:
         if not name or not str(name).strip():
             return None
         name = re.sub(r"\s+", " ", str(name)).strip(" .;,")
-    if fold(name).startswith(("cac ", "cac,")):   # "Các cơ quan, đơn vị liên quan": a collective, not a body
-        return None
+        if fold(name).startswith(("cac ", "cac,")):   # "Các cơ quan, đơn vị liên quan": a collective, not a body
+            return None
         canonical = _canonical_agency(name, province)
         scope = _agency_scope(canonical, province)
         key = (scope, agency_key_name(canonical))
