@@ -1,0 +1,98 @@
+"""Stage 6: what each citation means, from the cue verbs around it.
+
+Three questions per mention, answered from ``data/relation_cues.tsv``:
+
+* Is it the object of another cited document (``Kế hoạch số 147-KH/TU … thực hiện Kết luận số
+  21-KL/TW``)? Then it is a *chain* edge between the two, and only a reference for the citing
+  document.
+* Is it coordinated with the mention before it (``…; Quyết định số 218-QĐ/TW``, ``… và Hướng
+  dẫn số 02-HD/BTCTW``)? Then it shares that mention's relation.
+* Otherwise, which cue governs it (``Tiếp tục thực hiện có hiệu quả Đề án số …`` → continues)?
+
+    >>> cue_before("Tiếp tục thực hiện có hiệu quả ", opening=False)
+    'continues'
+    >>> cue_before("Thực hiện ", opening=True), cue_before("Thực hiện tốt ", opening=False)
+    ('implements', 'references')
+    >>> chain_cue(" ngày 14/01/2022 của Ban Chấp hành Đảng bộ tỉnh thực hiện ")
+    'implements'
+"""
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from loaders.tables import table
+
+RANK = {"implements": 5, "continues": 4, "based_on": 3, "amends": 3, "issued_by_decision": 2, "references": 1}
+
+
+def stronger(a: str | None, b: str | None) -> str:
+    a, b = a or "references", b or "references"
+    return a if RANK[a] >= RANK[b] else b
+
+
+def _alt(phrases) -> str:
+    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(set(phrases), key=len, reverse=True))
+
+
+@cache
+def _cues(where: str) -> dict[str, str]:
+    return {r["cue"].lower(): r["relation"] for r in table("relation_cues") if r["where"] == where}
+
+
+@cache
+def _fillers() -> str:
+    return rf"(?:\s+(?:{_alt(_cues('filler'))}))*"
+
+
+@cache
+def _cue_rx(where: str) -> re.Pattern[str]:
+    # The cue, any fillers, then end of the slice (the cited noun follows it).
+    return re.compile(rf"(?<!\w)(?P<cue>{_alt(_cues(where))}){_fillers()}\s*[:,]?\s*$", re.I)
+
+
+@cache
+def _chain_rx() -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w)(?:về\s+)?(?:việc\s+)?(?P<cue>{_alt(_cues('chain'))}){_fillers()}\s*$", re.I)
+
+
+COORDINATION = re.compile(r"(?:[;,]|\s(?:và|cùng|với))\s*(?:các\s+)?$", re.I)
+
+
+def _lookup(where: str, cue: str) -> str:
+    return _cues(where)[" ".join(cue.lower().split())]
+
+
+def cue_before(prefix: str, opening: bool) -> str | None:
+    """The relation that the words just before a cited document give it, or None if none does."""
+    m = _cue_rx("barrier").search(prefix)
+    barrier_at = m.start() if m else -1
+    for where in (("opening", "any") if opening else ("any",)):
+        m = _cue_rx(where).search(prefix)
+        if m and m.start() > barrier_at:
+            return _lookup(where, m["cue"])
+    if barrier_at >= 0:
+        return "references"
+    if not opening:
+        m = _cue_rx("opening").search(prefix)
+        if m:  # "thực hiện" in the body: an instruction, not the document's parent
+            return "references"
+    return None
+
+
+def chain_cue(gap: str) -> str | None:
+    """The relation of a chain edge when ``gap`` (between two cited documents) ends with a cue."""
+    if _cue_rx("barrier").search(gap) and not _chain_rx().search(gap):
+        return None
+    m = _chain_rx().search(gap)
+    if not m:
+        return None
+    # "gắn với thực hiện" subordinates, it does not chain.
+    before = gap[:m.start()].rstrip().lower()
+    if before.endswith("gắn với") or before.endswith("gắn với việc"):
+        return None
+    return _lookup("chain", m["cue"])
+
+
+def coordinated(gap: str) -> bool:
+    return bool(COORDINATION.search(gap))

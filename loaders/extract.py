@@ -1,0 +1,386 @@
+"""The extraction pipeline: one file in, one record of the JSONL contract out.
+
+    load → normalize → segment → find → parse → classify → merge
+
+``extract_text`` works on an already normalized string (the spaCy component and the tests
+use it); ``extract_path`` reads a file first and turns any failure into an ``errors`` entry
+of the record, so that a corpus run goes on with the other files::
+
+    >>> rec = extract_text("Thực hiện Nghị quyết số 43-NQ/TW ngày 24/11/2023 của Ban Chấp hành Trung ương Đảng khóa XIII về tiếp tục phát huy truyền thống, Ban Chấp hành Đảng bộ tỉnh ban hành Chương trình:\\nI- MỤC ĐÍCH")
+    >>> [(r["symbol"], r["relation"], r["date"], r["term"]) for r in rec["references"]]
+    [('43-NQ/TW', 'implements', '2023-11-24', 'XIII')]
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from loaders.classify import RANK, chain_cue, coordinated, cue_before, stronger
+from loaders.find import SymbolMatch, find_symbols
+from loaders.identity import document_identity
+from loaders.parse import Noun, Tail, noun_before, noun_codes, parse_tail, term_for_date
+from loaders.segment import Zones, zones
+from loaders.text import LoadError, Text
+from loaders.unnumbered import Unnumbered, find_unnumbered
+
+LIST_ITEM_BEFORE = re.compile(r"[ \t*]*(?:\d+(?:\.\d+)*[.)]|[a-zđ][.)]|[-+•])?[ \t*]*")
+ALIAS_BEFORE = re.compile(r"(?:viết tắt|gọi tắt)\s+là\s*$", re.I)
+GENRE_IN_GAP = re.compile(r"(?<![\w])(?:Chương trình|Kế hoạch|Nghị quyết|Đề án|Quy định|Quy chế|Chỉ thị|Kết luận|Quyết định)\b")
+ISSUING_VERB = re.compile(r"(?:ban hành|sửa đổi|bổ sung|cập nhật)[^.;]{0,25}$", re.I)
+# Type codes a genre noun may legitimately carry besides its own (Quy định: QĐ, QĐi, QyĐ).
+COMPATIBLE = {"QĐ": {"QĐ", "QĐi", "QyĐ"}, "TT": {"TT", "TTLT"}}
+PROVINCE_CODES = {"TU", "HU", "ĐU", "ĐUK", "QU", "ThU"}
+
+
+@dataclass
+class Mention:
+    start: int                 # start of the citation (the noun, or the symbol when there is none)
+    end: int                   # end of the symbol or label
+    sym: SymbolMatch | None = None
+    unnumbered: Unnumbered | None = None
+    noun: Noun | None = None
+    tail: Tail | None = None
+    alias: bool = False
+    is_self: bool = False
+    relation: str | None = None
+    chain_parent: "Mention | None" = None
+    chain_relation: str | None = None
+    top: "Mention | None" = None          # the head of the coordination this mention belongs to
+    symbol: str | None = None              # normalized symbol after corrections
+    entry: dict | None = None
+
+    @property
+    def phrase_end(self) -> int:
+        return self.tail.end if self.tail else self.end
+
+    @property
+    def quote_end(self) -> int:
+        if self.tail and self.tail.subject_end:
+            return self.tail.subject_end
+        return self.phrase_end
+
+
+def extract_text(text: str, source: str = "<text>") -> dict:
+    z = zones(text)
+    doc = document_identity(text, z)
+    warnings: list[dict] = []
+    mentions = _mentions(text, z, doc, warnings)
+    _classify(text, z, mentions, doc)
+    references = _merge(text, mentions, doc, warnings)
+    chains = _chains(text, mentions)
+    unnumbered = _unnumbered_records(mentions, doc)
+    return {
+        "source": source,
+        "document": {k: doc.get(k) for k in ("symbol", "number", "type", "issuer_code", "date", "year",
+                                              "issuing_body", "province", "term", "signer", "signer_title",
+                                              "signing_capacity", "doc_kind", "title", "is_draft", "evidence")},
+        "references": references,
+        "chain_edges": chains,
+        "unnumbered": unnumbered,
+        "tasks": [],
+        "planned": [],
+        "agencies": [],
+        "warnings": sorted(warnings, key=lambda w: (w.get("start") or 0, w["kind"])),
+        "errors": [],
+    }
+
+
+def extract_path(path: str | Path) -> dict:
+    """Read, normalize and extract one file; a file that cannot be read gives an error record."""
+    from loaders.load import load_text  # the read stage is optional for callers of extract_text
+
+    source = str(path)
+    try:
+        t: Text = load_text(path)
+    except LoadError as err:
+        return {"source": source, "document": None, "references": [], "chain_edges": [], "unnumbered": [],
+                "tasks": [], "planned": [], "agencies": [], "warnings": [], "errors": [err.as_record()]}
+    rec = extract_text(t.text, source)
+    rec["text_info"] = {"format": t.format, "encoding": t.encoding, "chars": len(t.text), "notes": t.notes}
+    return rec
+
+
+# ---- find + parse ----------------------------------------------------------------------
+
+def _mentions(text: str, z: Zones, doc: dict, warnings: list[dict]) -> list[Mention]:
+    out: list[Mention] = []
+    for s in find_symbols(text):
+        noun = noun_before(text, s.start)
+        m = Mention(start=noun.start if noun else s.start, end=s.end, sym=s, noun=noun)
+        m.tail = parse_tail(text, s.end)
+        m.alias = bool(ALIAS_BEFORE.search(text, max(0, m.start - 30), m.start))
+        m.symbol = _corrected_symbol(text, m, warnings)
+        m.is_self = _is_self(m, doc)
+        for kind, a, b, quote in m.tail.problems:
+            warnings.append({"kind": kind, "message": f"{s.symbol}: date '{quote}' does not exist; left empty",
+                             "start": a, "end": b})
+        out.append(m)
+    symbol_spans = [(m.start, m.phrase_end) for m in out]
+    for u in find_unnumbered(text):
+        if any(a <= u.start < b for a, b in symbol_spans):
+            continue  # part of a numbered citation ("Nghị quyết số …")
+        if u.kind not in ("congress_resolution", "plenum_resolution") and LIST_ITEM_BEFORE.fullmatch(text, text.rfind("\n", 0, u.start) + 1, u.start):
+            continue  # "3. Đề án phát triển …": an item the document plans, not one it cites
+        out.append(Mention(start=u.start, end=u.end, unnumbered=u))
+    out.sort(key=lambda m: (m.start, m.end))
+    return out
+
+
+def _corrected_symbol(text: str, m: Mention, warnings: list[dict]) -> str:
+    """Trust the noun over the type code, and the named body over the issuer code; say so."""
+    s, noun, tail = m.sym, m.noun, m.tail
+    if s.family != "party":
+        return s.symbol
+    typ, issuer = s.type, s.issuer
+    if noun and typ != noun.code and typ not in COMPATIBLE.get(noun.code, ()) and not (
+            noun.code == "QĐ" and typ == "QĐi"):
+        warnings.append({"kind": "type_code_contradicts_noun",
+                         "message": f"'{noun.text} số {s.text}': the code {typ} does not name a {noun.text}; read as {noun.code}",
+                         "start": s.start, "end": s.end})
+        typ = noun.code
+    if tail.body_level == "central" and issuer in PROVINCE_CODES:
+        warnings.append({"kind": "issuer_code_contradicts_body",
+                         "message": f"{s.text} is said to be of {tail.body_text}, a central body; read as /TW",
+                         "start": s.start, "end": s.end})
+        issuer = "TW"
+    elif tail.body_level == "province" and issuer == "TW":
+        # "Chương trình thực hiện Nghị quyết số 21-NQ/TW của Ban Chấp hành Đảng bộ tỉnh": the body
+        # belongs to the head noun, not to the central resolution.
+        tail.body = tail.body_text = tail.body_level = None
+    for flag in s.flags:
+        warnings.append({"kind": f"symbol_{flag}", "message": f"symbol written as '{s.text}', read as {s.symbol}",
+                         "start": s.start, "end": s.end})
+    return f"{s.number}-{typ}/{issuer}"
+
+
+def _is_self(m: Mention, doc: dict) -> bool:
+    if not doc.get("symbol") or m.symbol != doc["symbol"]:
+        return False
+    year = m.tail.year if m.tail else None
+    return year is None or doc.get("year") is None or year == doc["year"]
+
+
+# ---- classify ----------------------------------------------------------------------------
+
+def _classify(text: str, z: Zones, mentions: list[Mention], doc: dict) -> None:
+    prev: Mention | None = None
+    for m in mentions:
+        if m.alias:
+            continue
+        clause_start = z.clause_start(m.start)
+        if prev is not None and prev.start < clause_start:
+            prev = None
+        linked = False
+        if prev is not None:
+            gap = text[prev.phrase_end:m.start]
+            rel = _chain_in_gap(gap)
+            if rel and len(gap) <= 300 and ";" not in gap:
+                m.chain_parent, m.chain_relation = prev, rel
+                m.relation = prev.relation if rel == "issued_by_decision" else "references"
+                m.top = prev.top or prev
+                if prev.is_self:  # "(Kèm theo Chương trình số … thực hiện …)": the document's own parent
+                    m.chain_parent, m.relation, m.top = None, rel, m
+                linked = True
+            elif coordinated(gap) and len(gap) <= 400:
+                target = prev
+                if ";" in gap or (prev.tail and prev.tail.subject) or prev.unnumbered:
+                    target = prev.top or prev
+                if target.chain_parent is not None and target is prev:
+                    m.chain_parent, m.chain_relation = target.chain_parent, target.chain_relation
+                    m.relation = target.relation
+                    m.top = target.top
+                else:
+                    m.relation = target.relation
+                    m.top = target.top or target
+                linked = True
+        if not linked:
+            prefix = text[max(clause_start, m.start - 150):m.start]
+            m.relation = cue_before(prefix, z.in_opening(m.start))
+            m.top = m
+            if prev is None and m.relation in (None, "references"):
+                # The first document of a task row under "NHỮNG NHIỆM VỤ TIẾP TỤC …" is continued.
+                section = z.table_section_at(m.start)
+                if section and "tiếp tục" in section[1].lower():
+                    m.relation = "continues"
+        if m.unnumbered and m.chain_parent and m.chain_parent.unnumbered and m.chain_parent.unnumbered.kind == "plan":
+            plan = m.chain_parent
+            plan.unnumbered.label = " ".join(text[plan.start:m.end].split())
+            plan.is_self = _names_self(plan.unnumbered.label, doc)
+        prev = m
+
+
+def _names_self(label: str, doc: dict) -> bool:
+    """``Chương trình hành động thực hiện <its own parent>`` written inside that program."""
+    kind, title = (doc.get("doc_kind") or "").lower(), " ".join((doc.get("title") or "").lower().split())
+    low = label.lower()
+    if not kind or not title or not low.startswith(kind):
+        return False
+    rest = low[len(kind):].strip()
+    return bool(rest) and title.startswith(rest)
+
+
+def _chain_in_gap(gap: str) -> str | None:
+    rel = chain_cue(gap)
+    if rel is None:
+        return None
+    for g in GENRE_IN_GAP.finditer(gap):
+        if not ISSUING_VERB.search(gap[:g.start()]):
+            return None  # another (unnumbered) document stands between the two
+    return rel
+
+
+# ---- merge mentions into cited documents -------------------------------------------------
+
+def _merge(text: str, mentions: list[Mention], doc: dict, warnings: list[dict]) -> list[dict]:
+    entries: list[dict] = []
+    by_symbol: dict[str, list[dict]] = {}
+    for m in mentions:
+        if m.sym is None or m.is_self:
+            continue
+        cands = by_symbol.setdefault(m.symbol, [])
+        e = _entry_for(m, cands)
+        if e is None:
+            e = {"symbol": m.symbol, "family": m.sym.family, "number": m.sym.number,
+                 "type": m.symbol.split("-", 1)[1].split("/")[0] if m.sym.family == "party" else m.sym.type,
+                 "issuer_code": m.symbol.rsplit("/", 1)[1] if m.sym.family == "party" else m.sym.issuer,
+                 "kind": m.noun.cls if m.noun else None, "noun": m.noun.text if m.noun else None,
+                 "date": None, "year": m.sym.year, "issuing_body": None, "term": None, "subject": None,
+                 "relation": None, "mentions": [], "as_written": [], "_last": -1}
+            cands.append(e)
+            entries.append(e)
+        _absorb(e, m, text, warnings)
+    for e in entries:
+        if e["date"] and e["term"] and e["issuer_code"] == "TW":
+            expected = term_for_date(e["date"])
+            if expected and expected != e["term"]:
+                warnings.append({"kind": "term_contradicts_date",
+                                 "message": f"{e['symbol']} of {e['date']} is said to be of khóa {e['term']}; that date falls in khóa {expected}",
+                                 "start": e["mentions"][0]["start"], "end": e["mentions"][0]["end"]})
+    out = []
+    for e in entries:
+        siblings = by_symbol[e["symbol"]]
+        rec = {k: v for k, v in e.items() if not k.startswith("_")}
+        if len(siblings) > 1:
+            if e["year"]:
+                rec["symbol"] = f"{e['symbol']}@{e['year']}"
+            elif e["term"]:
+                rec["symbol"] = f"{e['symbol']}@khóa {e['term']}"
+        rec["relation"] = rec["relation"] or "references"
+        e["_out"] = rec["symbol"]
+        out.append(rec)
+    return out
+
+
+def _entry_for(m: Mention, cands: list[dict]) -> dict | None:
+    year = m.tail.year if m.tail and m.tail.year else m.sym.year
+    term = m.tail.term if m.tail else None
+    if year:
+        for e in cands:
+            if e["year"] == year:
+                return e
+        for e in cands:
+            if e["year"] is None and (e["term"] is None or _term_fits(e, term, year)):
+                return e
+        return None
+    if term:
+        for e in cands:
+            if e["term"] == term or (e["year"] and _term_fits(e, term, e["year"])):
+                return e
+        for e in cands:
+            if e["year"] is None and e["term"] is None:
+                return e
+        return None
+    if not cands:
+        return None
+    before = [e for e in cands if e["_last"] < m.start]
+    return max(before, key=lambda e: e["_last"]) if before else cands[0]
+
+
+def _term_fits(e: dict, term: str | None, year: int) -> bool:
+    if term is None:
+        return True
+    if e["term"]:
+        return e["term"] == term
+    if e["issuer_code"] == "TW" and e["date"]:
+        return term_for_date(e["date"]) == term
+    return True
+
+
+def _absorb(e: dict, m: Mention, text: str, warnings: list[dict]) -> None:
+    t = m.tail
+    m.entry = e
+    e["_last"] = m.start
+    if t.date:
+        if e["date"] and e["date"] != t.date:
+            warnings.append({"kind": "date_conflict",
+                             "message": f"{e['symbol']} is dated {e['date']} and {t.date} in this document",
+                             "start": m.start, "end": m.phrase_end})
+        e["date"] = e["date"] or t.date
+        e["year"] = e["year"] or t.year
+    for key, val in (("issuing_body", t.body), ("term", t.term), ("subject", t.subject)):
+        if val and not e[key]:
+            e[key] = val
+    if e["kind"] is None and m.noun:
+        e["kind"], e["noun"] = m.noun.cls, m.noun.text
+    e["relation"] = stronger(e["relation"], m.relation) if e["relation"] else (m.relation or "references")
+    end = m.quote_end
+    e["mentions"].append({"start": m.start, "end": end, "text": text[m.start:end]})
+    if m.sym.text not in e["as_written"]:
+        e["as_written"].append(m.sym.text)
+
+
+# ---- chain edges and unnumbered references ------------------------------------------------
+
+def _label(m: Mention) -> str | None:
+    if m.entry is not None:
+        return m.entry.get("_out") or m.entry["symbol"]
+    if m.unnumbered is not None:
+        return m.unnumbered.label
+    return None
+
+
+def _chains(text: str, mentions: list[Mention]) -> list[dict]:
+    out: list[dict] = []
+    seen: set[tuple[str, str, str]] = set()
+    for m in mentions:
+        p = m.chain_parent
+        if p is None or m.alias or p.is_self:
+            continue
+        src, dst = _label(p), _label(m)
+        if not src or not dst or src == dst:
+            continue
+        if p.unnumbered and p.unnumbered.kind == "plan" and m.unnumbered:
+            src = " ".join(text[p.start:m.end].split())
+        key = (src, m.chain_relation, dst)
+        if key in seen:
+            continue
+        seen.add(key)
+        rec = {"source": src, "relation": m.chain_relation, "target": dst,
+               "start": p.start, "end": m.quote_end, "text": " ".join(text[p.start:m.phrase_end].split())}
+        if p.unnumbered:
+            rec["source_kind"] = "unnumbered"
+        if m.unnumbered:
+            rec["target_kind"] = "unnumbered"
+        out.append(rec)
+    return out
+
+
+def _unnumbered_records(mentions: list[Mention], doc: dict) -> list[dict]:
+    groups: dict[str, dict] = {}
+    for m in mentions:
+        u = m.unnumbered
+        if u is None:
+            continue
+        if m.is_self or (u.kind == "plan" and not any(c.chain_parent is m for c in mentions)):
+            continue
+        key = " ".join(u.label.lower().split())
+        g = groups.get(key)
+        if g is None:
+            g = groups[key] = {"label": u.label, "kind": u.kind, "relation": m.relation or "references", "mentions": []}
+        g["relation"] = stronger(g["relation"], m.relation)
+        g["mentions"].append({"start": u.start, "end": u.end, "text": u.text})
+    return list(groups.values())
+
+
+__all__ = ["extract_text", "extract_path", "RANK", "noun_codes"]

@@ -1,0 +1,236 @@
+"""The document's own identity: symbol, date, issuer, province, term, signer, title, draft.
+
+It comes from the header (``Số 01-CTr/TU``, ``Tuyên Quang, ngày 18 tháng 11 năm 2020``),
+the title block (``CHƯƠNG TRÌNH HÀNH ĐỘNG / CỦA BAN CHẤP HÀNH ĐẢNG BỘ TỈNH / thực hiện …``),
+the signature (``T/M TỈNH ỦY / BÍ THƯ / Chẩu Văn Lâm``) and, when the header was lost, from
+an annex caption (``(Kèm theo Chương trình số 26-CTr/TU ngày 20/10/2022 của …)``). A blank
+number or day (``Số      - CTr/TU``, ``ngày    tháng 10 năm 2020``) marks a draft::
+
+    >>> d = document_identity("TỈNH UỶ HẢI DƯƠNG\\n*\\nSố           - CTr/TU\\nHải Dương, ngày      tháng 10 năm 2020\\nCHƯƠNG TRÌNH HÀNH ĐỘNG\\nthực hiện Nghị quyết\\n")
+    >>> d["is_draft"], d["province"], d["type"], d["date"]
+    (True, 'Hải Dương', 'CTr', None)
+"""
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from loaders.find import find_symbols
+from loaders.parse import DATE_WORDS, make_date, noun_before, parse_tail, term_label
+from loaders.segment import ANNEX_CAPTION, Zones, zones
+from loaders.tables import table
+
+HEADER_CHARS = 1500
+SO_LINE = re.compile(r"^[ \t*]*Số\s*:?\s*(?P<rest>[^\n]*)$", re.M | re.I)
+BLANK_SYMBOL = re.compile(r"^\s*(?:[.…_]+|\s{2,})?\s*[-–]\s*(?P<type>[A-Za-zĐđ]{1,5})\s*/\s*(?P<iss>[A-Za-zĐđ]{1,9})", re.I)
+GENRE_HEADING = re.compile(r"^[ \t*]*(?P<genre>(?:[A-ZĐÀ-Ỹ]+ ?){1,4})\s*$", re.M)
+SIGN_FOR = re.compile(r"^[ \t*]*(?P<cap>T/M|TM\.?|K/T|KT\.?|Q\.\s?)\s*(?P<org>[^\n*]+?)\**\s*$", re.M)
+PERSON = re.compile(r"^[ \t*]*(?P<name>(?:[A-ZĐ][a-zà-ỹđ]+ ){1,4}[A-ZĐ][a-zà-ỹđ]+)\s*\**\s*$", re.M)
+PROVINCE_HEADER = re.compile(r"(?:TỈNH|THÀNH)\s+(?:ỦY|UỶ)\s+(?P<p>[A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ \-]+?)\s*$", re.M)
+SIGNED_BY = re.compile(r"Ký bởi:\s*(?:Tỉnh|Thành)\s+ủy\s+(?P<p>[A-ZĐ][\w \-]+?)\s*$", re.M | re.I)
+OF_BODY = re.compile(r"^\s*(?:CỦA\s+)?(?P<body>BAN CHẤP HÀNH ĐẢNG BỘ (?:TỈNH|THÀNH PHỐ)|BAN THƯỜNG VỤ (?:TỈNH|THÀNH)\s+(?:ỦY|UỶ)|THƯỜNG TRỰC (?:TỈNH|THÀNH)\s+(?:ỦY|UỶ)|(?:TỈNH|THÀNH)\s+(?:ỦY|UỶ))(?P<rest>[^\n]*)$", re.M)
+TERM_IN = re.compile(r"\(\s*(?:khóa|khoá)\s+(?P<t>[IVXLC]+|\d+)\s*\)", re.I)
+
+
+@cache
+def _provinces() -> list[tuple[str, str]]:
+    """(spelling, canonical) pairs, longest spelling first."""
+    out = []
+    for row in table("provinces"):
+        out.append((row["name"], row["name"]))
+        for a in filter(None, row["aliases"].split(",")):
+            out.append((a.strip(), row["name"]))
+    return sorted(out, key=lambda p: len(p[0]), reverse=True)
+
+
+def province_named(s: str) -> str | None:
+    low = " ".join(s.split()).lower()
+    for spelling, canonical in _provinces():
+        if low == spelling.lower() or low.startswith(spelling.lower() + " ") or low.endswith(" " + spelling.lower()):
+            return canonical
+    return None
+
+
+@cache
+def _genres() -> dict[str, tuple[str, str]]:
+    return {r["noun"].upper(): (r["code"], r["noun"]) for r in table("doc_nouns")}
+
+
+def document_identity(text: str, z: Zones | None = None) -> dict:
+    z = z or zones(text)
+    head = text[:min(len(text), max(HEADER_CHARS, z.opening_end))]
+    doc: dict = {"symbol": None, "number": None, "type": None, "issuer_code": None, "date": None,
+                 "issuing_body": None, "province": None, "term": None, "signer": None,
+                 "signer_title": None, "signing_capacity": None, "doc_kind": None, "title": None,
+                 "is_draft": False, "evidence": []}
+    # Symbol line of the header.
+    for m in SO_LINE.finditer(head):
+        rest = m["rest"]
+        syms = find_symbols(rest)
+        if syms and syms[0].start < 5:
+            s = syms[0]
+            doc.update(symbol=s.symbol, number=s.number, type=s.type, issuer_code=s.issuer)
+            doc["evidence"].append(m.group(0).strip())
+            break
+        blank = BLANK_SYMBOL.match(rest)
+        if blank:
+            from loaders.tables import type_codes
+            doc.update(type=type_codes().get(blank["type"].upper(), blank["type"]), issuer_code=blank["iss"].upper(),
+                       is_draft=True)
+            doc["evidence"].append(m.group(0).strip())
+            break
+    # Place and date line: "Tuyên Quang, ngày 18 tháng 11 năm 2020".
+    for m in re.finditer(r"^[ \t*]*(?P<place>[A-ZĐ][^\n,]{1,30}),\s*ngày\s*", head, re.M):
+        d = DATE_WORDS.match(head, m.end() - 0) or DATE_WORDS.match(head, m.end())
+        if not d:
+            continue
+        iso, problem = make_date(d["d"], d["m"], d["y"])
+        doc["date"] = iso
+        if problem == "blank_date":
+            doc["is_draft"] = True
+        doc["province"] = province_named(m["place"]) or m["place"].strip()
+        doc["evidence"].append(head[m.start():d.end()].strip())
+        break
+    # Title block: genre heading, "CỦA <body>", then the lowercase "thực hiện …" lines.
+    _title_block(text, z, doc)
+    _annex_caption(text, z, doc)
+    _signature(text, z, doc)
+    if doc["province"] is None:
+        m = PROVINCE_HEADER.search(head) or SIGNED_BY.search(text)
+        if m:
+            doc["province"] = province_named(m["p"]) or m["p"].title()
+    if doc["province"] is None:
+        doc["province"] = _most_named_province(text)
+    if doc["issuing_body"] is None and doc["issuer_code"] == "TU":
+        doc["issuing_body"] = "Ban Chấp hành Đảng bộ tỉnh"
+    if doc["symbol"] is None and doc["number"] is None and doc["type"] and not doc["is_draft"]:
+        doc["is_draft"] = bool(re.search(r"\bDỰ THẢO\b", head, re.I))
+    if doc["date"]:
+        doc["year"] = int(doc["date"][:4])
+    else:
+        y = re.search(r"năm\s+((?:19|20)\d\d)", head)
+        doc["year"] = int(y.group(1)) if y and doc["is_draft"] else None
+    return doc
+
+
+def _title_block(text: str, z: Zones, doc: dict) -> None:
+    zone = text[:z.opening_end]
+    for g in GENRE_HEADING.finditer(zone):
+        genre = " ".join(g["genre"].split())
+        hit = _genres().get(genre)
+        if not hit:
+            continue
+        code, noun = hit
+        doc["doc_kind"] = noun
+        doc["type"] = doc["type"] or code
+        pos = g.end()
+        b = OF_BODY.match(zone, pos + 1)
+        if b:
+            body = b["body"]
+            if "CHẤP HÀNH" in body:
+                doc["issuing_body"] = "Ban Chấp hành Đảng bộ " + ("tỉnh" if "TỈNH" in body else "thành phố")
+            elif "THƯỜNG VỤ" in body:
+                doc["issuing_body"] = "Ban Thường vụ Tỉnh ủy"
+            elif "THƯỜNG TRỰC" in body:
+                doc["issuing_body"] = "Thường trực Tỉnh ủy"
+            else:
+                doc["issuing_body"] = "Tỉnh ủy"
+            rest = b["rest"]
+            t = TERM_IN.search(rest)
+            if t:
+                doc["term"] = term_label(t["t"])
+                rest = rest[:t.start()] + rest[t.end():]
+            pos = b.end()
+        else:
+            rest = ""
+        # Title: what follows the heading (on the body line when wrapped lines were joined, then the
+        # next lines) up to a rule or the opening paragraph.
+        lines = [rest.strip()] if rest.strip() else []
+        for line in zone[pos:].split("\n"):
+            s = line.strip().strip("*").strip()
+            if not s:
+                if lines:
+                    break
+                continue
+            if set(s) <= set("-–_=*. "):
+                break
+            if lines and (s[0].isupper() and not lines[-1].endswith((",", "-", "và"))) and not s.startswith("nhiệm kỳ"):
+                if re.match(r"^(Thực hiện|Căn cứ|Để|Ban Chấp hành|Trên cơ sở)", s):
+                    break
+            lines.append(s)
+            if len(" ".join(lines)) > 400:
+                break
+        if lines:
+            doc["title"] = " ".join(" ".join(lines).split())
+            doc["evidence"].append(genre + " " + doc["title"])
+        break
+
+
+def _annex_caption(text: str, z: Zones, doc: dict) -> None:
+    for m in ANNEX_CAPTION.finditer(text):
+        syms = find_symbols(text, m.end(), m.end() + 40)
+        if not syms:
+            continue
+        s = syms[0]
+        noun = noun_before(text, s.start)
+        if s.family != "party" or (doc["type"] and s.type != doc["type"]) or (noun and noun.code != s.type):
+            continue
+        if doc["symbol"] and doc["symbol"] != s.symbol:
+            continue
+        tail = parse_tail(text, s.end)
+        doc.update(symbol=s.symbol, number=s.number, type=s.type, issuer_code=s.issuer)
+        if not doc["date"] and tail.date:
+            doc["date"] = tail.date
+        if not doc["issuing_body"] and tail.body:
+            doc["issuing_body"] = tail.body
+        line_end = text.find("\n", m.start())
+        doc["evidence"].append(text[m.start():line_end if line_end > 0 else None].strip())
+        doc["symbol_source"] = "annex caption"
+        return
+
+
+def _signature(text: str, z: Zones, doc: dict) -> None:
+    region = text[z.opening_end:]
+    m = SIGN_FOR.search(region)
+    if not m:
+        return
+    after = region[m.end():m.end() + 300]
+    lines = [ln.strip().strip("*").strip() for ln in after.split("\n")]
+    lines = [ln for ln in lines if ln]
+    if not lines:
+        return
+    title = lines[0]
+    if title.isupper():
+        doc["signer_title"] = _title_case(title)
+        rest = lines[1:]
+    else:
+        rest = lines
+    for ln in rest[:4]:
+        p = PERSON.match(ln)
+        if p and not ln.isupper():
+            doc["signer"] = p["name"]
+            break
+    cap = m["cap"].replace(".", "").replace(" ", "")
+    doc["signing_capacity"] = f"{'T/M' if cap in ('T/M', 'TM') else cap} {_title_case(m['org'].strip())}"
+    doc["evidence"].append(f"{m.group(0).strip()} {title}")
+
+
+def _title_case(s: str) -> str:
+    words = s.lower().split()
+    keep = {"bí": "Bí", "thư": "thư", "phó": "Phó", "thường": "Thường", "trực": "trực"}
+    out = [words[0].capitalize()] + words[1:] if words else []
+    txt = " ".join(out)
+    for a, b in (("bí thư", "Bí thư"), ("thường trực", "Thường trực"), ("tỉnh ủy", "Tỉnh ủy"), ("tỉnh uỷ", "Tỉnh ủy"),
+                 ("thành ủy", "Thành ủy"), ("ban thường vụ", "Ban Thường vụ")):
+        txt = txt.replace(a, b)
+    del keep
+    return txt
+
+
+def _most_named_province(text: str) -> str | None:
+    counts: dict[str, int] = {}
+    for m in re.finditer(r"(?:tỉnh|Tỉnh|TỈNH|thành phố)\s+(?P<p>[A-ZĐ][\wà-ỹ]+(?:\s+[A-ZĐ][\wà-ỹ]+){0,3})", text):
+        p = province_named(m["p"])
+        if p:
+            counts[p] = counts.get(p, 0) + 1
+    return max(counts, key=counts.get) if counts else None

@@ -1,0 +1,216 @@
+"""Stage 5: read what surrounds a symbol: the genre noun before it, and the date, issuing
+body, term and subject after it.
+
+A citation in this genre reads ``<Noun> số <symbol>[,] ngày <date> của <body> [(khóa X)]
+về <subject>``; every part but the symbol may be missing::
+
+    >>> text = "Nghị quyết số 43-NQ/TW ngày 24/11/2023 của Ban Chấp hành Trung ương Đảng khóa XIII về tiếp tục phát huy truyền thống; và"
+    >>> tail = parse_tail(text, text.index(" ngày"))
+    >>> tail.date, tail.body, tail.term, tail.subject
+    ('2023-11-24', 'Ban Chấp hành Trung ương Đảng', 'XIII', 'tiếp tục phát huy truyền thống')
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from loaders.tables import table
+
+ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+
+
+def roman_to_int(s: str) -> int | None:
+    s = s.upper()
+    if not s or any(c not in ROMAN for c in s):
+        return None
+    total = 0
+    for a, b in zip(s, s[1:] + " "):
+        v = ROMAN[a]
+        total += -v if b != " " and ROMAN.get(b, 0) > v else v
+    return total
+
+
+def int_to_roman(n: int) -> str:
+    out = []
+    for v, r in ((100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= v:
+            out.append(r)
+            n -= v
+    return "".join(out)
+
+
+def term_label(raw: str) -> str:
+    """``13`` and ``XIII`` are the same khóa; keep Roman numerals, as the documents do."""
+    raw = raw.strip()
+    return int_to_roman(int(raw)) if raw.isdigit() else raw.upper()
+
+
+# ---- dates ---------------------------------------------------------------------------
+
+_SEP = r"\s*[/\-.]\s*"
+DATE_NUMERIC = re.compile(rf"(?P<d>\d{{1,2}}){_SEP}(?P<m>\d{{1,2}}){_SEP}(?P<y>(?:19|20)\d\d)(?!\d)")
+DATE_WORDS = re.compile(r"(?P<d>\d{1,2}|\s*)\s*tháng\s+(?P<m>\d{1,2}|\s*)\s*năm\s+(?P<y>(?:19|20)\d\d)", re.I)
+
+
+@dataclass
+class DateHit:
+    start: int
+    end: int
+    text: str
+    iso: str | None           # None when blank (a draft) or impossible
+    year: int | None
+    problem: str | None = None  # "impossible_date" | "blank_date"
+
+
+def make_date(d: str, m: str, y: str) -> tuple[str | None, str | None]:
+    if not d.strip() or not m.strip():
+        return None, "blank_date"
+    try:
+        return dt.date(int(y), int(m), int(d)).isoformat(), None
+    except ValueError:
+        return None, "impossible_date"
+
+
+def date_at(text: str, pos: int) -> DateHit | None:
+    """A date starting at ``pos`` (after optional spaces), numeric or in words."""
+    for rx in (DATE_NUMERIC, DATE_WORDS):
+        m = rx.match(text, pos)
+        if m:
+            iso, problem = make_date(m["d"], m["m"], m["y"])
+            return DateHit(m.start(), m.end(), m.group(0), iso, int(m["y"]), problem)
+    return None
+
+
+# ---- nouns before a symbol ------------------------------------------------------------
+
+@cache
+def _noun_before_rx() -> re.Pattern[str]:
+    nouns = sorted((r["noun"] for r in table("doc_nouns")), key=len, reverse=True)
+    alt = "|".join(re.escape(n) for n in nouns)
+    # "Chương trình hành động số", "Nghị quyết 43-…", "Kế hoạch số:" ; a short abbreviation also counts.
+    return re.compile(rf"(?P<noun>{alt})(?:\s+(?:liên tịch|hướng dẫn))?\s*(?:số|so)?\s*:?\s*$", re.I)
+
+
+@cache
+def noun_codes() -> dict[str, tuple[str, str]]:
+    """lower-cased noun -> (type code, ontology class)."""
+    return {r["noun"].lower(): (r["code"], r["class"]) for r in table("doc_nouns")}
+
+
+@dataclass
+class Noun:
+    start: int
+    text: str
+    code: str
+    cls: str
+
+
+def noun_before(text: str, start: int, window: int = 60) -> Noun | None:
+    lo = max(0, start - window)
+    m = _noun_before_rx().search(text, lo, start)
+    if not m:
+        return None
+    code, cls = noun_codes()[m["noun"].lower()]
+    return Noun(m.start(), m["noun"], code, cls)
+
+
+# ---- issuing bodies, terms, subjects --------------------------------------------------
+
+@cache
+def _body_rx() -> re.Pattern[str]:
+    phrases = sorted((r["phrase"] for r in table("bodies")), key=len, reverse=True)
+    alt = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
+    return re.compile(rf"(?P<body>{alt})(?!\w)", re.I)
+
+
+@cache
+def body_index() -> dict[str, tuple[str, str]]:
+    """folded phrase -> (canonical name, level)."""
+    return {fold(r["phrase"]): (r["canonical"], r["level"]) for r in table("bodies")}
+
+
+def fold(s: str) -> str:
+    return " ".join(s.lower().split())
+
+
+TERM = re.compile(r"\s*,?\s*\(?\s*(?:khóa|khoá|nhiệm kỳ)\s+(?P<t>[IVXLC]+|\d{1,2})\b\s*\)?", re.I)
+PLENUM = re.compile(r"\s*,?\s*(?:của\s+)?Hội nghị\s+(?:lần thứ\s+\S+|Trung ương\s+\d+)\s+(?:của\s+)?", re.I)
+OF = re.compile(r"\s*,?\s*(?:của|do)\s+", re.I)
+DATE_LEAD = re.compile(r"\s*,?\s*\(?\s*(?:ngày|ngay)?\s*", re.I)
+ABOUT = re.compile(r"\s*,?\s*(?:\*\s*)?(?:về|ve)\s+(?:việc\s+)?", re.I)
+# Where a subject clause ends: clause punctuation, a cell or paragraph break, a parenthesis that
+# opens an alias ("(sau đây viết tắt là …)"), a sentence end.
+SUBJECT_END = re.compile(r"[;\t\n]|\(\s*\*?\s*(?:sau đây|gọi tắt|viết tắt)|\.(?=\s+[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ\-–])|\.\s*$|\s+-\s+(?=[A-ZĐ])", re.I)
+
+
+@dataclass
+class Tail:
+    end: int                       # end of date/body/term (before the subject)
+    date: str | None = None
+    date_text: str | None = None
+    year: int | None = None
+    body: str | None = None
+    body_text: str | None = None
+    body_level: str | None = None
+    term: str | None = None
+    subject: str | None = None
+    subject_start: int | None = None
+    subject_end: int | None = None
+    problems: list[tuple[str, int, int, str]] = field(default_factory=list)  # (kind, start, end, text)
+
+
+def parse_tail(text: str, pos: int, limit: int | None = None) -> Tail:
+    """Date, issuing body, term and subject that follow a symbol ending at ``pos``."""
+    limit = len(text) if limit is None else limit
+    tail = Tail(end=pos)
+    # Date: ", ngày 24/11/2023", " ngày 24 tháng 11 năm 2023", " (24-11-2023)"
+    m = DATE_LEAD.match(text, pos, limit)
+    if m:
+        hit = date_at(text, m.end())
+        if hit and hit.end <= limit:
+            tail.date, tail.date_text, tail.year = hit.iso, hit.text, hit.year
+            if hit.problem == "impossible_date":
+                tail.problems.append(("impossible_date", hit.start, hit.end, hit.text))
+            pos = hit.end
+            if text.startswith(")", pos) and "(" in text[m.start():m.end()]:
+                pos += 1
+    tail.end = pos
+    # A plenum phrase may stand between date and body ("Hội nghị lần thứ tám Ban Chấp hành …").
+    p = PLENUM.match(text, pos, limit)
+    of = OF.match(text, pos, limit)
+    body_pos = None
+    if p:
+        body_pos = p.end()
+    elif of:
+        body_pos = of.end()
+    elif tail.date:
+        body_pos = re.match(r"\s*", text[pos:]).end() + pos  # "ngày … Ban Chấp hành …" without "của"
+    if body_pos is not None:
+        b = _body_rx().match(text, body_pos, limit)
+        if b:
+            canonical, level = body_index()[fold(b["body"])]
+            tail.body, tail.body_text, tail.body_level = canonical, b["body"], level
+            pos = tail.end = b.end()
+    t = TERM.match(text, pos, limit)
+    if t and t["t"]:
+        tail.term = term_label(t["t"])
+        pos = tail.end = t.end()
+    a = ABOUT.match(text, pos, limit)
+    if a:
+        s_start = a.end()
+        e = SUBJECT_END.search(text, s_start, min(limit, s_start + 400))
+        s_end = e.start() if e else min(limit, s_start + 400)
+        subject = text[s_start:s_end].strip().strip("*\"“”").strip(" ,.")
+        if subject:
+            tail.subject, tail.subject_start, tail.subject_end = subject, s_start, s_end
+    return tail
+
+
+def term_for_date(iso: str) -> str | None:
+    """The national khóa a central document of that date belongs to."""
+    for row in table("terms"):
+        if row["start"] <= iso < row["end"]:
+            return row["term"]
+    return None

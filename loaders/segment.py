@@ -1,0 +1,79 @@
+"""Stage 3: the zones of a party document and the clauses inside them.
+
+A Tỉnh ủy action program reads: header (issuer, ``Số …``, place and date), title
+(``CHƯƠNG TRÌNH HÀNH ĐỘNG … thực hiện …``), an opening paragraph that states its parent
+document, numbered body sections (``I- MỤC ĐÍCH, YÊU CẦU``), ``Nơi nhận:`` and the signature,
+then annexes (``(Kèm theo Chương trình số … )``) that often hold the task tables. What a cue
+verb means depends on the zone (``thực hiện`` in the opening names the parent; in the body it
+is an ordinary instruction), so later stages ask this module where an offset stands::
+
+    >>> z = zones("CHƯƠNG TRÌNH\\nthực hiện X\\n\\nThực hiện Y, ban hành:\\n\\nI- MỤC ĐÍCH\\n…")
+    >>> z.opening_end > 0 and z.in_opening(5)
+    True
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+SECTION_HEADING = re.compile(
+    r"^[ \t*]*(?:[IVX]{1,5}\s*[.\-–:]|[A-E]\s*[.\-–])\s*\**\s*[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ]", re.M)
+ANNEX_CAPTION = re.compile(
+    r"^\s*\(?\s*\*?\s*(?:Kèm theo|Ban hành kèm theo)\s+(?P<noun>[^\n]{0,40}?)\s*(?:số\s*)?(?=\d)", re.I | re.M)
+SIGNATURE = re.compile(r"^\s*\**\s*(?:Nơi nhận\s*:|T/M\s|TM\.?\s|K/T\s|KT\.\s)", re.M)
+TABLE_SECTION_ROW = re.compile(r"^(?P<num>[IVX]{1,5}|[A-E])\.?\t(?P<title>[^\t\n]+)", re.M)
+# Clause boundaries: paragraph and cell breaks, and sentence ends (". " before a capital).
+CLAUSE_BREAK = re.compile(r"[\n\t]|\.(?=\s+[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ\-–+*])|:\s*$", re.M)
+
+
+@dataclass
+class Zones:
+    text: str
+    opening_end: int
+    signature_start: int
+    annex_start: int
+    table_sections: list[tuple[int, str, str]] = field(default_factory=list)  # (offset, numeral, title)
+    _breaks: list[int] = field(default_factory=list)
+
+    def in_opening(self, pos: int) -> bool:
+        return pos < self.opening_end
+
+    def in_annex(self, pos: int) -> bool:
+        return pos >= self.annex_start
+
+    def table_section_at(self, pos: int) -> tuple[str, str] | None:
+        """The table part (``I``, ``NHỮNG NHIỆM VỤ TIẾP TỤC …``) a table row at ``pos`` is under."""
+        line_start = self.text.rfind("\n", 0, pos) + 1
+        line_end = self.text.find("\n", pos)
+        if "\t" not in self.text[line_start:line_end if line_end >= 0 else len(self.text)]:
+            return None
+        i = bisect.bisect_right([s[0] for s in self.table_sections], pos) - 1
+        if i < 0:
+            return None
+        # The part applies only while the table continues (no prose paragraph in between).
+        between = self.text[self.table_sections[i][0]:line_start]
+        if any(line.strip() and "\t" not in line and not line.startswith("TT") for line in between.split("\n")[1:]):
+            return None
+        return self.table_sections[i][1], self.table_sections[i][2]
+
+    def clause_start(self, pos: int) -> int:
+        i = bisect.bisect_right(self._breaks, pos - 1) - 1
+        return self._breaks[i] + 1 if i >= 0 else 0
+
+    def clause_end(self, pos: int) -> int:
+        i = bisect.bisect_left(self._breaks, pos)
+        return self._breaks[i] if i < len(self._breaks) else len(self.text)
+
+
+def zones(text: str) -> Zones:
+    n = len(text)
+    m = SECTION_HEADING.search(text)
+    opening_end = m.start() if m else min(n, 2000)
+    sig = [s.start() for s in SIGNATURE.finditer(text) if s.start() > opening_end]
+    signature_start = sig[0] if sig else n
+    ann = [a.start() for a in ANNEX_CAPTION.finditer(text) if a.start() > opening_end]
+    annex_start = ann[0] if ann else n
+    sections = [(r.start(), r["num"], r["title"].strip()) for r in TABLE_SECTION_ROW.finditer(text)]
+    breaks = [b.start() for b in CLAUSE_BREAK.finditer(text)]
+    return Zones(text, opening_end, signature_start, annex_start, sections, breaks)
