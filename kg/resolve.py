@@ -132,7 +132,10 @@ def provinces() -> dict[str, dict[str, str]]:
     """Folded name or alias -> province row (name, slug, successor)."""
     out: dict[str, dict[str, str]] = {}
     for row in table("provinces"):
-        for n in [row["name"], *filter(None, row["aliases"].split(","))]:
+        row = {**row, "slug": row.get("slug") or slug(row["name"])}
+        if row.get("successor") == row["name"]:   # kept, or gave its name to the merged unit
+            row["successor"] = ""
+        for n in [row["name"], *filter(None, (row.get("aliases") or "").split(","))]:
             out[fold(n)] = row
     return out
 
@@ -154,13 +157,8 @@ def province_slug(name: str | None) -> str | None:
 
 @cache
 def _national_terms() -> tuple[tuple[_dt.date, str], ...]:
-    path = Path(__file__).parent / "data" / "national_terms.tsv"
-    rows = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#") or line.startswith("term\t"):
-            continue
-        term, closed = line.split("\t")[:2]
-        rows.append((_dt.date.fromisoformat(closed.strip()), term.strip()))
+    """(closing day of the congress, khóa) from ``loaders/data/terms.tsv``."""
+    rows = [(_dt.date.fromisoformat(r["congress_close"]), r["term"]) for r in table("terms") if r.get("congress_close")]
     return tuple(sorted(rows))
 
 
@@ -682,27 +680,13 @@ def _cluster_group(group: tuple, ms: list[_Mention], quality: list[QualityRecord
 
 
 def _canonical_agency(name: str, province: str | None) -> str:
-    """The alias table of ``loaders.agencies`` when present, else the name as given."""
+    """The alias table of ``loaders.agencies`` when it knows the name, else the name as given."""
     try:
-        from loaders.agencies import canonical_agency  # type: ignore
-    except Exception:  # the colleague's module is not there yet
-        return re.sub(r"\s+", " ", name).strip()
-    for args in ((name, province), (name,)):
-        try:
-            out = canonical_agency(*args)
-        except TypeError:
-            continue
-        except Exception:
-            break
-        if isinstance(out, str) and out:
-            return out
-        for attr in ("name", "canonical"):
-            if getattr(out, attr, None):
-                return getattr(out, attr)
-        if isinstance(out, dict):
-            return out.get("name") or out.get("canonical") or name
-        break
-    return re.sub(r"\s+", " ", name).strip()
+        from loaders.agencies import canonical_agency
+        hit = canonical_agency(name)
+    except Exception:  # noqa: BLE001 - the alias table is an improvement, never a requirement
+        hit = None
+    return hit or re.sub(r"\s+", " ", name).strip()
 
 
 _ABBR = [(r"\bubnd\b", "uy ban nhan dan"), (r"\bhdnd\b", "hoi dong nhan dan"),
