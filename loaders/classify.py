@@ -65,14 +65,15 @@ def _lookup(where: str, cue: str) -> str:
 
 def cue_before(prefix: str, opening: bool) -> str | None:
     """The relation that the words just before a cited document give it, or None if none does."""
-    m = _cue_rx("barrier").search(prefix)
-    barrier_at = m.start() if m else -1
-    for where in (("opening", "any") if opening else ("any",)):
+    # Every cue is anchored at the end of the prefix, so the longest one starts first and wins:
+    # "tiếp tục thực hiện" over its tail "thực hiện", "gắn với thực hiện" over "thực hiện".
+    best = None
+    for where in ("barrier",) + (("opening", "any") if opening else ("any",)):
         m = _cue_rx(where).search(prefix)
-        if m and m.start() > barrier_at:
-            return _lookup(where, m["cue"])
-    if barrier_at >= 0:
-        return "references"
+        if m and (best is None or m.start() < best[0]):
+            best = (m.start(), "references" if where == "barrier" else _lookup(where, m["cue"]))
+    if best:
+        return best[1]
     if not opening:
         m = _cue_rx("opening").search(prefix)
         if m:  # "thực hiện" in the body: an instruction, not the document's parent

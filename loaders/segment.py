@@ -69,7 +69,11 @@ class Zones:
 def zones(text: str) -> Zones:
     n = len(text)
     m = SECTION_HEADING.search(text)
-    opening_end = m.start() if m else min(n, 2000)
+    if m:
+        opening_end = m.start()
+    else:  # no numbered sections: the opening is the first paragraph that announces the text
+        colon = re.search(r"(?:như sau|cụ thể như sau|sau đây)\s*:\s*$", text, re.M)
+        opening_end = colon.end() if colon else (text.find("\n", 1) if "\n" in text[1:] else n)
     sig = [s.start() for s in SIGNATURE.finditer(text) if s.start() > opening_end]
     signature_start = sig[0] if sig else n
     ann = [a.start() for a in ANNEX_CAPTION.finditer(text) if a.start() > opening_end]

@@ -1,0 +1,192 @@
+"""Symbols, citation fields and relations on real passages of the corpus and the domain guide."""
+from __future__ import annotations
+
+import pytest
+
+from loaders.extract import extract_text
+from loaders.find import find_symbols
+from loaders.parse import parse_tail
+
+
+@pytest.mark.parametrize("written, symbol, family", [
+    ("Nghị quyết số 43-NQ/TW ngày 24/11/2023", "43-NQ/TW", "party"),
+    ("Nghị quyết số 43 - NQ/TW", "43-NQ/TW", "party"),               # spaces around the hyphen
+    ("Nghị quyết số 43 – NQ / TW", "43-NQ/TW", "party"),             # en dash, spaced slash
+    ("Nghị quyết 72-NQ-TW", "72-NQ/TW", "party"),                    # hyphen for the slash
+    ("nghị quyết 72-nq/tw", "72-NQ/TW", "party"),                    # lowercase, as in slugs
+    ("Công văn 858CV/ĐUK", "858-CV/ĐUK", "party"),                    # no hyphen
+    ("Quyết định 84 QĐ/TWĐTN", "84-QĐ/TWĐTN", "party"),               # a space for the hyphen
+    ("Kế hoạch số 65-Ctr/TU", "65-CTr/TU", "party"),                  # type code case
+    ("Quy định số 19-QĐi/TU", "19-QĐi/TU", "party"),
+    ("Đề án số 02-ĐA/TU", "02-ĐA/TU", "party"),                       # leading zero kept
+    ("Kế hoạch số 01-KH/BCĐTW", "01-KH/BCĐTW", "party"),
+    ("Báo cáo 12/BC-VPTU", "12-BC/VPTU", "party"),                    # a Party symbol written State-style
+    ("Nghị quyết số 09b-NQ/TW", "09b-NQ/TW", "party"),                # a letter suffix
+    ("Nghị quyết số 71/NQ-CP", "71/NQ-CP", "state"),
+    ("Quyết định số 601/QĐ-TTg", "601/QĐ-TTg", "state"),
+    ("Quyết định số 387/QĐ-UBND", "387/QĐ-UBND", "state"),
+    ("Nghị định 30/2020/NĐ-CP", "30/2020/NĐ-CP", "state"),
+    ("Luật số 45/2019/QH14", "45/2019/QH14", "state"),
+    ("Số 44 /2005/QĐ-UBND", "44/2005/QĐ-UBND", "state"),
+])
+def test_symbol_variations(written, symbol, family):
+    found = find_symbols(written)
+    assert [(m.symbol, m.family) for m in found] == [(symbol, family)]
+
+
+@pytest.mark.parametrize("text", ["ngày 24/11/2023", "Quý I/2021", "nhiệm kỳ 2020-2025", "COVID-19", "Số           - CTr/TU"])
+def test_not_symbols(text):
+    assert find_symbols(text) == []
+
+
+@pytest.mark.parametrize("after, date", [
+    (" ngày 24/11/2023 của", "2023-11-24"),
+    (", ngày 24-11-2023 của", "2023-11-24"),
+    (" ngày 24 tháng 11 năm 2023 của", "2023-11-24"),
+    (", ngày 9/9/2025 của", "2025-09-09"),
+    (" ngày 09/9/2025 của", "2025-09-09"),
+])
+def test_date_forms(after, date):
+    assert parse_tail("43-NQ/TW" + after, 8).date == date
+
+
+def test_impossible_date_is_flagged_not_invented():
+    rec = extract_text("Tiếp tục thực hiện Nghị quyết số 99-NQ/TW ngày 31/02/2017 của Bộ Chính trị về xây dựng Đảng.")
+    ref = rec["references"][0]
+    assert ref["date"] is None
+    assert [w["kind"] for w in rec["warnings"]] == ["impossible_date"]
+
+
+def test_citation_fields_from_c001():
+    text = ("Tiếp tục thực hiện có hiệu quả Chương trình hành động số 16-CTr/TU ngày 31/7/2017 của Ban Chấp hành "
+            "Đảng bộ tỉnh (khóa XVI) thực hiện Nghị quyết số 10-NQ/TW ngày 03/6/2017 của Ban Chấp hành Trung ương "
+            "Đảng (khóa XII) về phát triển kinh tế tư nhân trở thành một động lực quan trọng của nền kinh tế.")
+    rec = extract_text(text)
+    refs = {r["symbol"]: r for r in rec["references"]}
+    assert refs["16-CTr/TU"]["term"] == "XVI"
+    assert refs["16-CTr/TU"]["issuing_body"] == "Ban Chấp hành Đảng bộ tỉnh"
+    assert refs["16-CTr/TU"]["relation"] == "continues"
+    assert refs["10-NQ/TW"]["term"] == "XII"
+    assert refs["10-NQ/TW"]["subject"].startswith("phát triển kinh tế tư nhân")
+    assert refs["10-NQ/TW"]["relation"] == "references"
+    assert [(e["source"], e["relation"], e["target"]) for e in rec["chain_edges"]] == [
+        ("16-CTr/TU", "implements", "10-NQ/TW")]
+
+
+def test_opening_implements_and_coordination():
+    # c004 opening: both the resolution and the Politburo plan are the program's parents.
+    text = ("Thực hiện Nghị quyết số 21-NQ/TW ngày 16/6/2022 của Ban Chấp hành Trung ương Đảng khóa XIII về tăng cường "
+            "củng cố, xây dựng tổ chức cơ sở đảng (*sau đây viết tắt là Nghị quyết số 21-NQ/TW*) và Kế hoạch số "
+            "07-KH/TW ngày 17/8/2022 của Bộ Chính trị thực hiện Nghị quyết số 21-NQ/TW của Ban Chấp hành Trung ương "
+            "Đảng khóa XIII, Ban Chấp hành Đảng bộ tỉnh ban hành Chương trình hành động như sau:\nI- MỤC ĐÍCH, YÊU CẦU\n"
+            "1. Thực hiện tốt Quy định số 07-QĐ/TU ngày 30/6/2022 của Ban Thường vụ Tỉnh ủy.")
+    rec = extract_text(text)
+    rel = {r["symbol"]: r["relation"] for r in rec["references"]}
+    assert rel == {"21-NQ/TW": "implements", "07-KH/TW": "implements", "07-QĐ/TU": "references"}
+    assert [(e["source"], e["relation"], e["target"]) for e in rec["chain_edges"]] == [
+        ("07-KH/TW", "implements", "21-NQ/TW")]
+
+
+def test_semicolon_list_shares_the_cue_and_chains_stay_inside():
+    text = ("- Tiếp tục thực hiện hiệu quả Kế hoạch số 319-KH/TU ngày 05/9/2019 của Ban Thường vụ Tỉnh uỷ về thực hiện "
+            "Nghị quyết số 35-NQ/TU ngày 22/10/2018 của Bộ Chính trị khóa XII về tăng cường bảo vệ nền tảng tư tưởng "
+            "của Đảng; Kế hoạch số 337-KH/TU ngày 01/11/2019 của Ban Thường vụ Tỉnh uỷ về thực hiện Kết luận số "
+            "53-KL/TW ngày 04/6/2019 của Ban Bí thư Trung ương Đảng về việc chỉ đạo đấu tranh.")
+    rec = extract_text(text)
+    rel = {r["symbol"]: r["relation"] for r in rec["references"]}
+    assert rel == {"319-KH/TU": "continues", "35-NQ/TW": "references", "337-KH/TU": "continues",
+                   "53-KL/TW": "references"}
+    edges = {(e["source"], e["relation"], e["target"]) for e in rec["chain_edges"]}
+    assert edges == {("319-KH/TU", "implements", "35-NQ/TW"), ("337-KH/TU", "implements", "53-KL/TW")}
+    # The Bộ Chính trị resolution written with /TU is read as /TW, kept as written and flagged.
+    ref35 = next(r for r in rec["references"] if r["symbol"] == "35-NQ/TW")
+    assert ref35["as_written"] == ["35-NQ/TU"]
+    assert any(w["kind"] == "issuer_code_contradicts_body" for w in rec["warnings"])
+    assert next(r for r in rec["references"] if r["symbol"] == "53-KL/TW")["issuing_body"] == "Ban Bí thư"
+
+
+def test_continues_inside_a_cited_title():
+    # "a cue inside a cited title belongs to that title's owner" (domain guide §8)
+    text = ("Tiếp tục thực hiện có hiệu quả Kết luận số 65-KL/TW ngày 30/10/2019 của Bộ Chính trị về tiếp tục thực hiện "
+            "Nghị quyết số 24-NQ/TW của Ban Chấp hành Trung ương (khóa IX) về công tác dân tộc trong tình hình mới.")
+    rec = extract_text(text)
+    assert [(e["source"], e["relation"], e["target"]) for e in rec["chain_edges"]] == [
+        ("65-KL/TW", "continues", "24-NQ/TW")]
+    assert {r["symbol"]: r["relation"] for r in rec["references"]} == {"65-KL/TW": "continues", "24-NQ/TW": "references"}
+
+
+def test_issued_by_decision_chain_and_state_chain():
+    text = ("Tiếp tục triển khai thực hiện có hiệu quả Quyết định số 218-QĐ/TW, ngày 12/12/2013 của Bộ Chính trị về việc "
+            "ban hành quy định về việc góp ý xây dựng Đảng; Quy định trách nhiệm của cấp ủy, tổ chức Đảng, chính quyền các "
+            "cấp trong tỉnh về việc tiếp thu ý kiến góp ý ban hành kèm theo Quyết định số 259-QĐ/TU ngày 24/10/2016 của Ban "
+            "Thường vụ Tỉnh ủy.\n9\tChương trình triển khai Nghị quyết 100/NQ-CP, ngày 06/4/2026 của Chính phủ ban hành "
+            "Chương trình hành động của Chính phủ thực hiện Chỉ thị số 49-CT/TW, ngày 28/6/2025 của Ban Bí thư về công tác "
+            "phi chính phủ nước ngoài")
+    rec = extract_text(text)
+    edges = {(e["source"], e["relation"], e["target"]) for e in rec["chain_edges"]}
+    assert ("100/NQ-CP", "implements", "49-CT/TW") in edges
+    assert any(r == "issued_by_decision" and t == "259-QĐ/TU" and s.startswith("Quy định trách nhiệm")
+               for s, r, t in edges)
+    assert {r["symbol"]: r["relation"] for r in rec["references"]}["259-QĐ/TU"] == "continues"
+
+
+def test_bound_by_gan_voi_and_theo_tinh_than_is_a_reference():
+    text = ("Tiếp tục thực hiện nghiêm Nghị quyết Trung ương 4 khóa XI, khóa XII về xây dựng, chỉnh đốn Đảng gắn với "
+            "thực hiện Chỉ thị số 05-CT/TW của Bộ Chính trị về đẩy mạnh học tập. Đổi mới theo tinh thần Nghị quyết số "
+            "26-NQ/TW ngày 19/5/2018 của Ban Chấp hành Trung ương khóa XII.")
+    rec = extract_text(text)
+    assert {r["symbol"]: r["relation"] for r in rec["references"]} == {"05-CT/TW": "references", "26-NQ/TW": "references"}
+    assert rec["chain_edges"] == []
+    plenum = [u["label"] for u in rec["unnumbered"] if u["kind"] == "plenum_resolution"]
+    assert plenum == ["Nghị quyết Trung ương 4 khóa XI về xây dựng, chỉnh đốn Đảng",
+                      "Nghị quyết Trung ương 4 khóa XII về xây dựng, chỉnh đốn Đảng"]
+
+
+def test_based_on_and_amends():
+    text = ("Căn cứ Điều lệ Đảng;\nCăn cứ Quy định số 66-QĐ/TW ngày 06/02/2017 của Ban Bí thư về thể loại, thẩm quyền "
+            "ban hành văn bản;\nBan Thường vụ Tỉnh ủy quyết định sửa đổi, bổ sung Quy định số 04-QĐ/TU ngày 05/01/2022 "
+            "của Ban Thường vụ Tỉnh ủy như sau:\nI. NỘI DUNG\n")
+    rel = {r["symbol"]: r["relation"] for r in extract_text(text)["references"]}
+    assert rel == {"66-QĐ/TW": "based_on", "04-QĐ/TU": "amends"}
+
+
+def test_same_symbol_two_terms_are_two_documents():
+    text = ("Tiếp tục thực hiện có hiệu quả Kết luận số 80-KL/TW ngày 25/12/2013 của Bộ Chính trị về đẩy mạnh thực hiện "
+            "Nghị quyết số 25-NQ/TW của Ban Chấp hành Trung ương Đảng khóa X về công tác thanh niên; Chương trình hành động "
+            "số 17-CTr/TU ngày 27/10/2008 của Ban Chấp hành Đảng bộ tỉnh (khóa XIV) về thực hiện Nghị quyết số 25-NQ/TW. "
+            "Tiếp tục thực hiện có hiệu quả Kế hoạch số 181-KH/TU ngày 02/4/2018 của Ban Thường vụ Tỉnh ủy thực hiện Chỉ thị "
+            "số 18-CT/TW ngày 10/01/2018 của Bộ Chính trị về việc tiếp tục thực hiện Nghị quyết số 25-NQ/TW của Ban Chấp hành "
+            "Trung ương Đảng (khóa IX) về công tác tôn giáo.")
+    rec = extract_text(text)
+    syms = sorted(r["symbol"] for r in rec["references"] if r["symbol"].startswith("25-NQ/TW"))
+    assert syms == ["25-NQ/TW@khóa IX", "25-NQ/TW@khóa X"]
+    edges = {(e["source"], e["relation"], e["target"]) for e in rec["chain_edges"]}
+    assert ("80-KL/TW", "continues", "25-NQ/TW@khóa X") in edges
+    assert ("17-CTr/TU", "implements", "25-NQ/TW@khóa X") in edges
+    assert ("18-CT/TW", "continues", "25-NQ/TW@khóa IX") in edges
+    assert {r["symbol"]: r["relation"] for r in rec["references"]}["17-CTr/TU"] == "continues"
+
+
+def test_noun_contradicting_code_is_read_by_the_noun_and_flagged():
+    # c002's annex writes the program 12-CTr/TU as 12-CT/TU.
+    text = ("Triển khai hiệu quả Chương trình hành động số 12-CTr/TU, ngày 18/11/2025 của Ban Chấp hành Đảng bộ tỉnh.\n"
+            "6\tKế hoạch\tĐã ban hành\tChương trình hành động số 12-CT/TU ngày 18/11/2025 của BCH ĐB tỉnh")
+    rec = extract_text(text)
+    assert [(r["symbol"], r["as_written"]) for r in rec["references"]] == [("12-CTr/TU", ["12-CTr/TU", "12-CT/TU"])]
+    assert [w["kind"] for w in rec["warnings"]] == ["type_code_contradicts_noun"]
+
+
+def test_term_contradicting_date_is_flagged():
+    # c003: 26-NQ/TW of 19/5/2018 is said to be of "khóa VII" (khóa XII).
+    text = ("Tiếp tục thực hiện có hiệu quả Nghị quyết số 26-NQ/TW, ngày 19/5/2018 của Hội nghị lần thứ Bảy Ban Chấp hành "
+            "Trung ương Đảng khóa VII về tập trung xây dựng đội ngũ cán bộ các cấp.")
+    rec = extract_text(text)
+    assert rec["references"][0]["term"] == "VII"
+    assert [w["kind"] for w in rec["warnings"]] == ["term_contradicts_date"]
+
+
+def test_mentions_carry_offsets_and_quotes():
+    text = "Thực hiện tốt Quy định số 22-QĐ/TU ngày 22/01/2019 của Ban Thường vụ Tỉnh ủy về trách nhiệm nêu gương."
+    m = extract_text(text)["references"][0]["mentions"][0]
+    assert text[m["start"]:m["end"]] == m["text"]
+    assert m["text"].startswith("Quy định số 22-QĐ/TU ngày 22/01/2019")
