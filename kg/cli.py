@@ -13,6 +13,7 @@ app = typer.Typer(
 
 # Imported for their side effect of registering commands on ``app``.
 from kg.commands import extract as _extract  # noqa: E402,F401
+from kg.commands import neo4j as _neo4j  # noqa: E402,F401
 
 
 def main() -> None:  # pragma: no cover - console entry
