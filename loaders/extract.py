@@ -279,13 +279,14 @@ def _entry_for(m: Mention, cands: list[dict]) -> dict | None:
         for e in cands:
             if e["year"] == year:
                 return e
+        date = m.tail.date if m.tail else None
         for e in cands:
-            if e["year"] is None and (e["term"] is None or _term_fits(e, term, year)):
+            if e["year"] is None and _term_fits(e, term, date):
                 return e
         return None
     if term:
         for e in cands:
-            if e["term"] == term or (e["year"] and _term_fits(e, term, e["year"])):
+            if e["term"] == term or (e["year"] and _term_fits(e, term, e["date"])):
                 return e
         for e in cands:
             if e["year"] is None and e["term"] is None:
@@ -297,13 +298,15 @@ def _entry_for(m: Mention, cands: list[dict]) -> dict | None:
     return max(before, key=lambda e: e["_last"]) if before else cands[0]
 
 
-def _term_fits(e: dict, term: str | None, year: int) -> bool:
-    if term is None:
-        return True
-    if e["term"]:
-        return e["term"] == term
-    if e["issuer_code"] == "TW" and e["date"]:
-        return term_for_date(e["date"]) == term
+def _term_fits(e: dict, term: str | None, date: str | None) -> bool:
+    """Can a mention with this term/date be the entry ``e``? Central terms follow from dates."""
+    if term and e["term"] and e["term"] != term:
+        return False
+    known = term or e["term"]
+    if known and e["issuer_code"] == "TW":
+        for d in (date, e["date"]):
+            if d and term_for_date(d) != known:
+                return False
     return True
 
 

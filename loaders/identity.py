@@ -23,9 +23,9 @@ from loaders.tables import table
 HEADER_CHARS = 1500
 SO_LINE = re.compile(r"^[ \t*]*Số\s*:?\s*(?P<rest>[^\n]*)$", re.M | re.I)
 BLANK_SYMBOL = re.compile(r"^\s*(?:[.…_]+|\s{2,})?\s*[-–]\s*(?P<type>[A-Za-zĐđ]{1,5})\s*/\s*(?P<iss>[A-Za-zĐđ]{1,9})", re.I)
-GENRE_HEADING = re.compile(r"^[ \t*]*(?P<genre>(?:[A-ZĐÀ-Ỹ]+ ?){1,4})\s*$", re.M)
+HEADING_LINE = re.compile(r"^[ \t*]*(?P<line>[^\n]+)$", re.M)
 SIGN_FOR = re.compile(r"^[ \t*]*(?P<cap>T/M|TM\.?|K/T|KT\.?|Q\.\s?)\s*(?P<org>[^\n*]+?)\**\s*$", re.M)
-PERSON = re.compile(r"^[ \t*]*(?P<name>(?:[A-ZĐ][a-zà-ỹđ]+ ){1,4}[A-ZĐ][a-zà-ỹđ]+)\s*\**\s*$", re.M)
+PERSON = re.compile(r"^[ \t*]*(?P<name>(?:[A-ZĐ][a-zà-ỹđ]* ){1,4}[A-ZĐ][a-zà-ỹđ]+)\s*\**\s*$", re.M)
 PROVINCE_HEADER = re.compile(r"(?:TỈNH|THÀNH)\s+(?:ỦY|UỶ)\s+(?P<p>[A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ \-]+?)\s*$", re.M)
 SIGNED_BY = re.compile(r"Ký bởi:\s*(?:Tỉnh|Thành)\s+ủy\s+(?P<p>[A-ZĐ][\w \-]+?)\s*$", re.M | re.I)
 OF_BODY = re.compile(r"^\s*(?:CỦA\s+)?(?P<body>BAN CHẤP HÀNH ĐẢNG BỘ (?:TỈNH|THÀNH PHỐ)|BAN THƯỜNG VỤ (?:TỈNH|THÀNH)\s+(?:ỦY|UỶ)|THƯỜNG TRỰC (?:TỈNH|THÀNH)\s+(?:ỦY|UỶ)|(?:TỈNH|THÀNH)\s+(?:ỦY|UỶ))(?P<rest>[^\n]*)$", re.M)
@@ -105,6 +105,8 @@ def document_identity(text: str, z: Zones | None = None) -> dict:
         doc["issuing_body"] = "Ban Chấp hành Đảng bộ tỉnh"
     if doc["symbol"] is None and doc["number"] is None and doc["type"] and not doc["is_draft"]:
         doc["is_draft"] = bool(re.search(r"\bDỰ THẢO\b", head, re.I))
+    if doc["term"] is None:
+        doc["term"] = _own_term(text, doc)
     if doc["date"]:
         doc["year"] = int(doc["date"][:4])
     else:
@@ -115,16 +117,19 @@ def document_identity(text: str, z: Zones | None = None) -> dict:
 
 def _title_block(text: str, z: Zones, doc: dict) -> None:
     zone = text[:z.opening_end]
-    for g in GENRE_HEADING.finditer(zone):
-        genre = " ".join(g["genre"].split())
+    for g in HEADING_LINE.finditer(zone):
+        words = g["line"].replace("*", " ").split()
+        n_upper = next((i for i, w in enumerate(words) if not w.isupper()), len(words))
+        genre = " ".join(words[:n_upper])
         hit = _genres().get(genre)
         if not hit:
             continue
+        after = " ".join(words[n_upper:])
         code, noun = hit
         doc["doc_kind"] = noun
         doc["type"] = doc["type"] or code
         pos = g.end()
-        b = OF_BODY.match(zone, pos + 1)
+        b = None if after else OF_BODY.match(zone, pos + 1)
         if b:
             body = b["body"]
             if "CHẤP HÀNH" in body:
@@ -142,11 +147,11 @@ def _title_block(text: str, z: Zones, doc: dict) -> None:
                 rest = rest[:t.start()] + rest[t.end():]
             pos = b.end()
         else:
-            rest = ""
+            rest = after
         # Title: what follows the heading (on the body line when wrapped lines were joined, then the
         # next lines) up to a rule or the opening paragraph.
         lines = [rest.strip()] if rest.strip() else []
-        for line in zone[pos:].split("\n"):
+        for line in zone[pos:].split("\n")[1:]:  # [0] is what is left of the heading's line
             s = line.strip().strip("*").strip()
             if not s:
                 if lines:
@@ -155,7 +160,7 @@ def _title_block(text: str, z: Zones, doc: dict) -> None:
             if set(s) <= set("-–_=*. "):
                 break
             if lines and (s[0].isupper() and not lines[-1].endswith((",", "-", "và"))) and not s.startswith("nhiệm kỳ"):
-                if re.match(r"^(Thực hiện|Căn cứ|Để|Ban Chấp hành|Trên cơ sở)", s):
+                if re.match(r"^(Thực hiện|Căn cứ|Để|Trên cơ sở|Theo)\b", s):
                     break
             lines.append(s)
             if len(" ".join(lines)) > 400:
@@ -225,6 +230,22 @@ def _title_case(s: str) -> str:
         txt = txt.replace(a, b)
     del keep
     return txt
+
+
+OWN_TERM = re.compile(r"(?:Ban Chấp hành Đảng bộ (?:tỉnh|thành phố)|Tỉnh ủy|Thành ủy)\s*\(?\s*(?:khóa|khoá)\s+(?P<t>[IVXLC]+)\b")
+CONGRESS_TERM = re.compile(r"Đại hội (?:đại biểu )?Đảng bộ (?:tỉnh|thành phố)(?: [A-ZĐ][\wà-ỹ]*)*\s+lần thứ\s+(?P<t>[IVXLC]+)")
+
+
+def _own_term(text: str, doc: dict) -> str | None:
+    """A provincial committee's khóa: the congress its title implements, or "… tỉnh khóa XVII"."""
+    m = CONGRESS_TERM.search(doc.get("title") or "")
+    if m:
+        return m["t"]
+    if doc.get("issuer_code") in (None, "TU"):
+        m = OWN_TERM.search(text)
+        if m:
+            return m["t"]
+    return None
 
 
 def _most_named_province(text: str) -> str | None:

@@ -142,7 +142,7 @@ DATE_LEAD = re.compile(r"\s*,?\s*\(?\s*(?:ngày|ngay)?\s*", re.I)
 ABOUT = re.compile(r"\s*,?\s*(?:\*\s*)?(?:về|ve)\s+(?:việc\s+)?", re.I)
 # Where a subject clause ends: clause punctuation, a cell or paragraph break, a parenthesis that
 # opens an alias ("(sau đây viết tắt là …)"), a sentence end.
-SUBJECT_END = re.compile(r"[;\t\n]|\(\s*\*?\s*(?:sau đây|gọi tắt|viết tắt)|\.(?=\s+[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ\-–])|\.\s*$|\s+-\s+(?=[A-ZĐ])", re.I)
+SUBJECT_END = re.compile(r"[;\t\n]|,?\s+(?:và\s+)?(?=(?:Nghị quyết|Chỉ thị|Kết luận|Quyết định|Quy định|Kế hoạch|Chương trình|Đề án|Hướng dẫn)\s+(?:số\s+)?\d)|,\s+(?=Chương trình mục tiêu|Chiến lược|Đề án )|\(\s*\*?\s*(?:sau đây|gọi tắt|viết tắt)|\.(?=\s+[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ\-–])|\.\s*$|\s+-\s+(?=[A-ZĐ])", re.I)
 
 
 @dataclass
