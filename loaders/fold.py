@@ -12,6 +12,7 @@ folded text can be reported with offsets into the original::
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -31,27 +32,68 @@ def _fold_char(c: str) -> str:
     return " "
 
 
+class _FoldTable(dict):
+    """str.translate table computed lazily: every character -> one folded character."""
+
+    def __missing__(self, code: int) -> str:
+        f = _fold_char(chr(code))
+        value = f if f else "\x00"
+        self[code] = value
+        return value
+
+
+_TABLE = _FoldTable()
+_TOKEN = re.compile(r"[^ ]+")
+
+
 def fold_map(text: str) -> tuple[str, list[int]]:
     """Folded ``text`` (single spaces, no leading/trailing space) and each character's source offset."""
+    t = text.translate(_TABLE)  # same length as text: "\x00" marks a dropped (combining) character
     out: list[str] = []
     where: list[int] = []
-    for i, c in enumerate(text):
-        f = _fold_char(c)
-        if not f:
-            continue
-        if f == " ":
-            if not out or out[-1] == " ":
+    for m in _TOKEN.finditer(t):
+        tok = m.group(0)
+        if "\x00" in tok:
+            idx = [m.start() + i for i, c in enumerate(tok) if c != "\x00"]
+            tok = tok.replace("\x00", "")
+            if not tok:
                 continue
-        out.append(f)
-        where.append(i)
-    if out and out[-1] == " ":
-        out.pop()
-        where.pop()
+        else:
+            idx = range(m.start(), m.end())
+        if out:
+            out.append(" ")
+            where.append(idx[0] - 1)
+        out.append(tok)
+        where.extend(idx)
     return "".join(out), where
+
+
+@lru_cache(maxsize=8192)
+def _fold(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).translate(_TABLE).replace("\x00", "").split())
 
 
 def fold(text: str | None) -> str:
     """Lower-case, accent-free, single-spaced key of ``text`` (punctuation becomes a space)."""
-    if not text:
-        return ""
-    return fold_map(unicodedata.normalize("NFC", text))[0]
+    return _fold(text) if text else ""
+
+
+@lru_cache(maxsize=32)
+def fold_aligned(text: str) -> str:
+    """``text`` folded character by character: same length, so offsets carry over unchanged.
+
+    Punctuation becomes a space and a detached combining mark ``\\x00``; patterns over it use
+    :data:`GAP` between words.
+
+    >>> fold_aligned("Tỉnh  Uỷ,")
+    'tinh  uy '
+    """
+    return text.translate(_TABLE)
+
+
+GAP = "[ \x00]+"
+
+
+def words_pattern(phrase: str) -> str:
+    """Regex for a folded phrase over :func:`fold_aligned` text (any run of spaces between words)."""
+    return GAP.join(re.escape(w) for w in phrase.split())

@@ -90,6 +90,7 @@ def header_roles(cells: list[str]) -> dict[int, str] | None:
 @dataclass
 class _Row:
     section: str | None
+    section_title: str | None
     tt: str
     cells: dict[str, list[str]] = field(default_factory=dict)
     spans: list[tuple[int, int]] = field(default_factory=list)
@@ -108,15 +109,16 @@ def extract_tasks(text: str) -> list[dict]:
     roles: dict[int, str] | None = None
     header_key: str | None = None
     section: str | None = None
+    section_title: str | None = None
     current: _Row | None = None
     table_rows: list[_Row] = []
     tables: list[list[_Row]] = []
 
     def close_table() -> None:
-        nonlocal roles, header_key, section, current, table_rows
+        nonlocal roles, header_key, section, section_title, current, table_rows
         if table_rows:
             tables.append(table_rows)
-        roles, header_key, section, current, table_rows = None, None, None, None, []
+        roles, header_key, section, section_title, current, table_rows = None, None, None, None, None, []
 
     for start, line in _lines(text):
         if "\t" not in line:
@@ -150,10 +152,11 @@ def extract_tasks(text: str) -> list[dict]:
             continue  # the "(1) (2) (3)…" row under a header
         m = _TT.match(tt_raw)
         if m:
-            current = _Row(section, m.group(1))
+            current = _Row(section, section_title, m.group(1))
             table_rows.append(current)
         elif _ROMAN.match(tt_raw) or re.fullmatch(r"[A-ZĐ]", tt_raw):
             section = tt_raw
+            section_title = next((clean_cell(v) for r, v in by_role.items() if r != "tt" and clean_cell(v)), None)
             current = None  # a section row spans all columns: nothing merges across it
             continue
         elif (not tt_raw or _SUBROW.match(tt_raw.lower())) and current is not None:
@@ -170,13 +173,14 @@ def extract_tasks(text: str) -> list[dict]:
     close_table()
 
     out: list[dict] = []
-    for rows in tables:
+    for number, rows in enumerate(tables):
         inherited: str | None = None
         last_section: object = object()
         for row in rows:
             if row.section != last_section:
                 inherited, last_section = None, row.section
             out.append(_emit(text, row, inherited))
+            out[-1]["table"] = number
             inherited = out[-1]["lead"] or out[-1]["lead_inherited"]
     return out
 
@@ -207,6 +211,7 @@ def _emit(text: str, row: _Row, inherited: str | None) -> dict:
             issued_as = hits[0].symbol
     return {
         "section": row.section,
+        "section_title": row.section_title,
         "tt": row.tt,
         "content": cell.get("content"),
         "lead": lead,

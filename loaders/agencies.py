@@ -1,0 +1,342 @@
+"""Agencies named in a document, normalised through ``data/agencies.tsv``, with their roles.
+
+Names are matched on folded text (case, accents placement such as ``uỷ``/``ủy`` and spacing
+do not matter) against the aliases of the table, plus every alias rewritten with the
+abbreviations of ``data/agency_abbrev.tsv`` (``UBND``, ``HĐND``, ``MTTQ``, ``BTV``…)::
+
+    >>> canonical_agency("Ban cán sự đảng UBND tỉnh")
+    'Ban cán sự đảng Ủy ban nhân dân tỉnh'
+    >>> canonical_agency("Ban Tổ chức Tỉnh uỷ")
+    'Ban Tổ chức Tỉnh ủy'
+    >>> canonical_agency("ĐUTT", context="Các huyện ủy, thành ủy, ĐUTT")
+    'Các đảng ủy trực thuộc Tỉnh ủy'
+    >>> split_agencies("Mặt trận Tổ quốc tỉnh, các tổ chức chính trị - xã hội tỉnh và các cơ quan, đơn vị có liên quan")
+    ['Mặt trận Tổ quốc tỉnh', 'các tổ chức chính trị - xã hội tỉnh', 'các cơ quan, đơn vị có liên quan']
+
+Roles: ``issuer`` (header of the document), ``signer_org`` (``T/M …`` line), ``lead`` and
+``cooperating`` (task cells, planned items), ``recipient`` (``Nơi nhận:`` block), ``member``
+(steering committees of planned items), ``assignee`` (named in the "Tổ chức thực hiện" part).
+"""
+from __future__ import annotations
+
+import re
+from functools import cache, lru_cache
+
+from loaders.fold import GAP, fold, fold_aligned, words_pattern
+from loaders.tables import table
+
+ROLE_ORDER = ("issuer", "signer_org", "lead", "cooperating", "recipient", "member", "assignee")
+
+
+@cache
+def _abbrevs() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    out = []
+    for r in table("agency_abbrev"):
+        ctx = tuple(fold(c) for c in r.get("context", "").split("|") if c.strip())
+        out.append((fold(r["abbrev"]), fold(r["expansion"]), ctx))
+    return tuple(out)
+
+
+def _variants(key: str) -> set[str]:
+    found = {key}
+    for abbr, exp, ctx in _abbrevs():
+        if ctx:
+            continue  # context-dependent codes are resolved by canonical_agency, not by aliases
+        for v in list(found):
+            padded = f" {v} "
+            if f" {exp} " in padded:
+                found.add(padded.replace(f" {exp} ", f" {abbr} ").strip())
+    return found
+
+
+@cache
+def agency_aliases() -> dict[str, str]:
+    """Folded alias (abbreviated forms included) -> canonical name, for all of ``agencies.tsv``.
+
+    >>> agency_aliases()["ban can su dang ubnd tinh"]
+    'Ban cán sự đảng Ủy ban nhân dân tỉnh'
+    """
+    out: dict[str, str] = {}
+    for r in table("agencies"):
+        names = [r["canonical"]] + [a.strip() for a in r.get("aliases", "").split("|") if a.strip()]
+        for name in names:
+            for v in _variants(fold(name)):
+                out.setdefault(v, r["canonical"])
+    return out
+
+
+@cache
+def agency_info() -> dict[str, dict[str, str]]:
+    """Canonical name -> its row (level, kind) of ``agencies.tsv``."""
+    return {r["canonical"]: r for r in table("agencies")}
+
+
+@cache
+def agency_successors() -> tuple[dict[str, str], ...]:
+    """Rows of ``agency_successors.tsv`` (predecessor, successor, date, evidence)."""
+    return table("agency_successors")
+
+
+def _trie_regex(words) -> str:
+    """One regex for many folded phrases, shared prefixes factored out (much faster than a flat
+    alternation over a whole document); longer phrases are preferred, word ends are checked."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def emit(node: dict) -> str:
+        branches = []
+        for ch in sorted((k for k in node if k), key=lambda k: -_depth(node[k])):
+            piece = GAP if ch == " " else re.escape(ch)
+            branches.append(piece + emit(node[ch]))
+        end = "" in node
+        if not branches:
+            return ""
+        if end:
+            # stop here only at a word end; otherwise try the longer phrases first
+            return "(?:" + "|".join(branches) + "|(?![a-z0-9]))"
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return emit(trie)
+
+
+def _depth(node: dict) -> int:
+    return 1 + max((_depth(v) for k, v in node.items() if k), default=0)
+
+
+@cache
+def _alias_pattern() -> re.Pattern[str]:
+    return re.compile(r"(?<![a-z0-9])" + _trie_regex(agency_aliases()) + r"(?![a-z0-9])")
+
+
+_PAREN = re.compile(r"\([^()]*\)")
+_LEADING_NOISE = re.compile(r"^[\s\-–+•*]+|[\s,.;:*]+$")
+
+
+def _clean_name(name: str) -> str:
+    return _LEADING_NOISE.sub("", _PAREN.sub(" ", name)).strip()
+
+
+def canonical_agency(name: str, context: str | None = None) -> str | None:
+    """The canonical name of ``name`` if the alias table knows it (``context``: the list it stands in)."""
+    key = fold(_clean_name(name))
+    if not key:
+        return None
+    hit = agency_aliases().get(key)
+    if hit:
+        return hit
+    ctx = fold(context or "")
+    for abbr, exp, words in _abbrevs():
+        if words and f" {abbr} " in f" {key} " and any(w in ctx for w in words):
+            hit = agency_aliases().get(f" {key} ".replace(f" {abbr} ", f" {exp} ").strip())
+            if hit:
+                return hit
+    return None
+
+
+@cache
+def _heads() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    heads = tuple(sorted({fold(r["word"]) for r in table("agency_heads") if r["kind"] == "head"}, key=len, reverse=True))
+    units = tuple(sorted({fold(r["word"]) for r in table("agency_heads") if r["kind"] == "unit"}, key=len, reverse=True))
+    return heads, units
+
+
+def _starts_with(segment: str, words: tuple[str, ...]) -> bool:
+    key = f"{fold(segment)} "
+    return any(key.startswith(f"{w} ") for w in words)
+
+
+def split_agencies(text: str | None, bare: bool = False) -> list[str]:
+    """Split a list of agencies at ``;`` and at ``,`` / ``và`` before a new organisation name.
+
+    ``bare``: the items are bare names (steering-committee members), so every comma splits,
+    except before an administrative-unit word (``huyện, thị xã, thành phố``).
+    """
+    return list(_split_agencies(text, bare)) if text else []
+
+
+@lru_cache(maxsize=1024)
+def _split_agencies(text: str, bare: bool) -> tuple[str, ...]:
+    heads, units = _heads()
+    # a known multi-part name ("Các huyện ủy, thành ủy, đảng ủy trực thuộc Tỉnh ủy") is never split
+    protected = [(s, e) for s, e, _ in find_agency_mentions(text)]
+    parts: list[str] = []
+    depth, buf, i = 0, [], 0
+    while i < len(text):
+        c = text[i]
+        if any(s < i < e for s, e in protected):
+            buf.append(c)
+            i += 1
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth = max(0, depth - 1)
+        if depth == 0 and c == ";":
+            parts.append("".join(buf)); buf = []; i += 1
+            continue
+        if depth == 0 and c == ",":
+            rest = text[i + 1:].lstrip()
+            if (bare and not _starts_with(rest, units)) or (not bare and _starts_with(rest, heads)):
+                parts.append("".join(buf)); buf = []; i += 1
+                continue
+        if depth == 0 and text.startswith(" và ", i):
+            rest = text[i + 4:]
+            if _starts_with(rest, heads) and not bare:
+                parts.append("".join(buf)); buf = []; i += 4
+                continue
+        buf.append(c)
+        i += 1
+    parts.append("".join(buf))
+    return tuple(p for p in (_LEADING_NOISE.sub("", x).strip() for x in parts) if p)
+
+
+def find_agency_mentions(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
+    """(start, end, canonical) for every alias occurrence in ``text[start:end]``, longest first."""
+    aligned = fold_aligned(text)
+    aliases = agency_aliases()
+    out = []
+    for m in _alias_pattern().finditer(aligned, start, len(text) if end is None else end):
+        key = " ".join(m.group(0).replace("\x00", " ").split())
+        out.append((m.start(), m.end(), aliases[key]))
+    return out
+
+
+class _Collector:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.items: dict[str, dict] = {}
+        self.unknown: dict[str, str] = {}
+
+    def add(self, name: str, role: str, as_written: str, span: tuple[int, int] | None = None) -> None:
+        if not name:
+            return
+        if name not in agency_info():  # names outside the table: one entry per folded spelling
+            name = self.unknown.setdefault(fold(name), name)
+        item = self.items.setdefault(name, {"name": name, "as_written": [], "roles": [], "mentions": [],
+                                            "known": name in agency_info()})
+        if role not in item["roles"]:
+            item["roles"].append(role)
+        aw = " ".join(as_written.split())
+        if aw and aw not in item["as_written"]:
+            item["as_written"].append(aw)
+        if span and all(m["start"] != span[0] for m in item["mentions"]):
+            item["mentions"].append({"start": span[0], "end": span[1], "text": self.text[span[0]:span[1]]})
+
+    def add_list(self, value: str | list | None, role: str, span: tuple[int, int] | None = None,
+                 bare: bool = False) -> None:
+        """Every agency of a cell / list value, known ones by alias, the rest as written."""
+        if not value:
+            return
+        pieces = value if isinstance(value, list) else split_agencies(value, bare=bare)
+        for piece in pieces:
+            name = canonical_agency(piece, context=value if isinstance(value, str) else None)
+            if name:
+                self.add(name, role, _clean_name(piece), self._locate(piece, span))
+                continue
+            found = find_agency_mentions(piece)
+            cleaned = _clean_name(piece)
+            if found and sum(e - s for s, e, _ in found) >= 0.75 * len(cleaned):
+                for s, e, canon in found:
+                    self.add(canon, role, piece[s:e], self._locate(piece[s:e], span))
+            elif cleaned:
+                self.add(cleaned[:1].upper() + cleaned[1:], role, cleaned, self._locate(cleaned, span))
+
+    def _locate(self, piece: str, span: tuple[int, int] | None) -> tuple[int, int] | None:
+        if not span:
+            return None
+        core = _clean_name(piece)
+        i = self.text.find(core, span[0], span[1] + 1) if core else -1
+        return (i, i + len(core)) if i >= 0 else None
+
+
+_TM = re.compile(r"^[\s*]*T\s*/\s*M\.?\s+(.+?)[\s*]*$", re.M)
+_RECIPIENTS = re.compile(r"^[\s\t*]*Nơi nhận\s*:?", re.M | re.I)
+_BULLET = re.compile(r"^\s*[-–+•]\s*(.+?)\s*$")
+_ROLE_PREFIX = re.compile(r"^(?:Lưu(?:\s*:)?|Chuyên viên|(?:Đ/c\s+)?Chánh, Phó Chánh)\s+", re.I)
+_TCTH = re.compile(r"^\s*(?:[IVX]+|[A-Z])\s*[.\-–]\s*TỔ CHỨC THỰC HIỆN\s*$", re.M)
+_NOT_ASSIGNEE_BEFORE = re.compile(r"(?:\bcủa|\bvới|\bbáo cáo|\btham mưu(?: cho)?|\btrình|\bthay mặt)\s*$", re.I)
+
+
+def extract_agencies(text: str, tasks: list[dict], planned: list[dict]) -> list[dict]:
+    """Agencies with a role in the document (see the module docstring), in order of first role.
+
+    Keys: ``name`` (canonical, or the name as written when the table does not know it),
+    ``as_written``, ``roles``, ``mentions`` (``{start, end, text}``: every occurrence of a known
+    agency in ``text``; for unknown ones, where they were written in a role), ``known``.
+    """
+    col = _Collector(text)
+    _issuers(text, col)
+    for m in _TM.finditer(text):
+        name = canonical_agency(m.group(1))
+        if name:
+            col.add(name, "signer_org", m.group(0).strip(" *"), (m.start(1), m.end(1)))
+    for t in tasks:
+        span = (t["start"], t["end"])
+        col.add_list(t.get("lead") or t.get("lead_inherited"), "lead", span)
+        col.add_list(t.get("cooperating"), "cooperating", span)
+    for p in planned:
+        span = (p.get("start", 0), p.get("end", 0))
+        col.add_list(p.get("lead"), "lead", span)
+        col.add_list(p.get("cooperating"), "cooperating", span)
+        sc = p.get("steering_committee") or {}
+        col.add_list(sc.get("members"), "member", span)
+    _recipients(text, col)
+    _assignees(text, col)
+    # Every occurrence of a known agency counts as a mention.
+    for s, e, canon in find_agency_mentions(text):
+        if canon in col.items:
+            col.add(canon, col.items[canon]["roles"][0], text[s:e], (s, e))
+    out = list(col.items.values())
+    for item in out:
+        item["roles"].sort(key=ROLE_ORDER.index)
+        item["mentions"].sort(key=lambda m: m["start"])
+    return out
+
+
+def _issuers(text: str, col: _Collector) -> None:
+    """Agencies in the heading block: up to the subject line ("thực hiện …", "về …") or the body."""
+    pos = 0
+    for n, line in enumerate(text.split("\n")):
+        stripped = line.strip(" \t*")
+        if n > 40 or re.match(r"^(?:thực hiện|về|Thực hiện|Căn cứ|-{3,}|I[.\-\s])", stripped):
+            break
+        if stripped and not re.search(r"ĐẢNG CỘNG SẢN|Số\b|ngày", stripped):
+            for s, e, canon in find_agency_mentions(text, pos, pos + len(line)):
+                col.add(canon, "issuer", text[s:e], (s, e))
+        pos += len(line) + 1
+
+
+def _recipients(text: str, col: _Collector) -> None:
+    for m in _RECIPIENTS.finditer(text):
+        pos = m.end()
+        seen = 0
+        for line in text[pos:].split("\n")[:40]:
+            start = pos
+            pos += len(line) + 1
+            b = _BULLET.match(line)
+            if not b:
+                if line.strip():
+                    if seen:
+                        break
+                continue
+            seen += 1
+            value = _ROLE_PREFIX.sub("", b.group(1))
+            value = _PAREN.sub("", value).strip(" ,.;")
+            col.add_list(value, "recipient", (start, pos - 1))
+
+
+def _assignees(text: str, col: _Collector) -> None:
+    m = _TCTH.search(text)
+    if not m:
+        return
+    end_m = _RECIPIENTS.search(text, m.end())
+    end = end_m.start() if end_m else len(text)
+    for s, e, canon in find_agency_mentions(text, m.end(), end):
+        before = text[max(m.end(), s - 25):s]
+        if _NOT_ASSIGNEE_BEFORE.search(before):
+            continue
+        col.add(canon, "assignee", text[s:e], (s, e))
