@@ -1,0 +1,1 @@
+from neo4j_fixtures import neo4j_server  # noqa: F401  (session fixture: the real Neo4j launcher)
