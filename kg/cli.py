@@ -13,6 +13,9 @@ app = typer.Typer(
 
 # Imported for their side effect of registering commands on ``app``.
 from kg.commands import extract as _extract  # noqa: E402,F401
+from kg.commands import build as _build  # noqa: E402,F401
+from kg.commands import query as _query  # noqa: E402,F401
+from kg.commands import sparql as _sparql  # noqa: E402,F401
 from kg.commands import neo4j as _neo4j  # noqa: E402,F401
 
 

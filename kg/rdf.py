@@ -15,6 +15,7 @@ paths work without a reasoner) and a ``vk:Statement`` node that SPARQL can reach
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from urllib.parse import quote
 
@@ -37,6 +38,14 @@ PREFIXES = {"vk": VK, "prov": PROV, "skos": SKOS, "dct": DCTERMS, "org": ORG, "e
 IMPLEMENTS_FAMILY = {"implements", "continues", "concretizes"}
 
 
+_IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|\\^`%#?]')
+
+
+def iri_escape(path: str) -> str:
+    """Percent-encode only what an IRI forbids: ``ĐA/2/2021`` stays readable (RFC 3987)."""
+    return _IRI_UNSAFE.sub(lambda m: quote(m.group(0), safe=""), path)
+
+
 def _h(*parts: object) -> str:
     return hashlib.sha1("\x1f".join(map(str, parts)).encode()).hexdigest()[:12]
 
@@ -55,7 +64,7 @@ class _Writer:
         self.doctypes: set[tuple[str, str]] = set()
 
     def iri(self, path: str) -> URIRef:
-        return URIRef(self.base + quote(path, safe="/:@-._~ĐđÐ"))
+        return URIRef(self.base + iri_escape(path))
 
     def add(self, s, p, o) -> None:
         if o is None:
@@ -107,7 +116,7 @@ class _Writer:
         return iri
 
     def doctype(self, code: str, family: str) -> URIRef:
-        iri = URIRef(DOCTYPE + quote(code, safe="ĐđÐ"))
+        iri = URIRef(DOCTYPE + iri_escape(code))
         if (code, family) not in self.doctypes:
             self.doctypes.add((code, family))
             self.add(iri, RDF.type, SKOS.Concept)

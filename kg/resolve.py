@@ -768,8 +768,10 @@ class _Resolver:
                             if kind == "symbol_variant" and split_symbol(aw)["issuer"] != split_symbol(rm.symbol)["issuer"]:
                                 kind = "issuer_code_typo"
                             if not any(q.as_written == aw and q.resolved_to == rm.symbol for q in self.c.quality):
+                                # the passage where it is written that way, else the first mention
+                                ev = [e for e in rm.evidence if _canon_form(aw) in re.sub(r"[\s\-–/]", "", fold(e.quote))]
                                 self.c.quality.append(QualityRecord(kind, f"{aw} written for {rm.symbol}",
-                                                                    evidence=rm.evidence[:1], as_written=aw,
+                                                                    evidence=(ev or rm.evidence)[:1], as_written=aw,
                                                                     resolved_to=rm.symbol))
 
     def _draft(self, source: str, doc: dict) -> None:
@@ -957,6 +959,11 @@ class _Resolver:
                 t = by_symbol.get(e.get("target") or "") or by_symbol.get(split_symbol(e.get("target"))["symbol"] or "")
                 ev = [Evidence(source, e.get("start"), e.get("end"), str(e.get("text") or e.get("quote") or
                                                                          f"{e.get('source')} {e.get('relation')} {e.get('target')}"))]
+                # an endpoint named only by its title ("Chương trình hành động thực hiện Nghị quyết Đại hội …")
+                if s is None and e.get("source") and split_symbol(e["source"])["family"] == "unnumbered":
+                    s = self._unnumbered(source, {"label": e["source"]})
+                if t is None and e.get("target") and split_symbol(e["target"])["family"] == "unnumbered":
+                    t = self._unnumbered(source, {"label": e["target"]})
                 add(s, relation_name(e.get("relation")), t, ev)
 
     def _unnumbered(self, source: str, u: dict) -> tuple:
@@ -969,6 +976,17 @@ class _Resolver:
             scope = "central"
         else:
             scope = f"province:{province_slug(province) or 'unknown'}"
+        # a loaded document named by its genre and title is that document, not a new node
+        for lscope, ltitle, lkey in self._loaded_titles():
+            if lscope == scope and fuzz.ratio(f, ltitle) >= 95:
+                d = self.c.documents[lkey]
+                if not any(q.kind == "unnumbered_resolved" and lkey in q.documents and q.as_written == label
+                           for q in self.c.quality):
+                    self.c.quality.append(QualityRecord(
+                        "unnumbered_resolved", f"'{label}' (no number) in {Path(source).name} is the loaded {d.symbol} "
+                        f"of {d.date}", documents=[lkey], severity="low", as_written=label, resolved_to=d.symbol,
+                        evidence=[Evidence(source, None, None, label)]))
+                return lkey
         key = ("unnumbered", scope, f)
         if key not in self.c.documents:
             cls = "Document"
@@ -982,6 +1000,16 @@ class _Resolver:
                 province=province if scope.startswith("province") else None, label=label, doc_class=cls)
         self.c.documents[key].cited_in = sorted(set(self.c.documents[key].cited_in) | {source})
         return key
+
+    def _loaded_titles(self) -> list[tuple[str, str, tuple]]:
+        out = []
+        for d in self.c.documents.values():
+            if d.loaded and d.title and d.symbol:
+                m = self.file_docs.get(d.sources[0]) if d.sources else None
+                kind = ((m.doc or {}).get("doc_kind") if m else None) or ""
+                if kind:
+                    out.append((d.scope, fold(f"{kind} {d.title}"), d.key))
+        return out
 
     # -- agencies, tasks, planned
     def agency(self, name: str | None, province: str | None, role: str | None = None) -> tuple | None:

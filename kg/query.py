@@ -1,0 +1,213 @@
+"""Named SPARQL queries (``queries/*.rq``) and ad-hoc SPARQL on a built graph.
+
+A named query starts with a comment header::
+
+    # name: lineage
+    # answers: …
+    # param: doc (required) the document's symbol, optionally @YEAR
+    # param: province (optional) …
+
+and has a ``#PARAMS`` line inside its WHERE block, where the runner puts one ``VALUES``
+clause per given parameter, with the value written as an RDF term (an IRI from the store
+or an escaped literal), never pasted as SPARQL text. Parameter ``doc`` binds ``?doc`` to the
+document(s) the symbol names; every other parameter ``x`` binds ``?p_x`` to a literal.
+A symbol that names several documents binds them all, and each row says which candidate
+it is about and that the symbol was ambiguous::
+
+    >>> [q.name for q in list_queries()][:3]
+    ['cited-not-loaded', 'conflicts', 'coverage']
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+import pyoxigraph as ox
+
+from kg.resolve import province_row
+from kg.store import QueryError, open_store, select
+
+QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
+VK = "https://vankien.example.org/ontology#"
+_PARAM = re.compile(r"^#\s*param:\s*(?P<name>[\w-]+)\s*\((?P<req>required|optional)\)\s*(?P<help>.*)$")
+
+
+@dataclass
+class Param:
+    name: str
+    required: bool
+    help: str
+
+
+@dataclass
+class NamedQuery:
+    name: str
+    path: Path
+    text: str
+    answers: str
+    params: list[Param] = field(default_factory=list)
+
+
+def _parse(path: Path) -> NamedQuery:
+    text = path.read_text(encoding="utf-8")
+    name, answers, params = path.stem, [], []
+    in_answers = False
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        if m := _PARAM.match(line):
+            params.append(Param(m["name"], m["req"] == "required", m["help"].strip()))
+            in_answers = False
+        elif line.startswith("# name:"):
+            name = line.split(":", 1)[1].strip()
+        elif line.startswith("# answers:"):
+            answers.append(line.split(":", 1)[1].strip())
+            in_answers = True
+        elif in_answers and line.startswith("#   "):
+            answers.append(line[1:].strip())
+        elif params and line.startswith("#   "):
+            params[-1].help += " " + line[1:].strip()
+    return NamedQuery(name, path, text, " ".join(answers), params)
+
+
+def list_queries(directory: Path | None = None) -> list[NamedQuery]:
+    """The named queries, sorted by name."""
+    return sorted((_parse(p) for p in (directory or QUERIES_DIR).glob("*.rq")), key=lambda q: q.name)
+
+
+def get_query(name: str, directory: Path | None = None) -> NamedQuery:
+    queries = {q.name: q for q in list_queries(directory)}
+    if name not in queries:
+        raise QueryError(f"unknown query {name!r}; known: {', '.join(queries)}")
+    return queries[name]
+
+
+def province_name(value: str) -> str:
+    """``tuyen-quang`` / ``tỉnh Tuyên Quang`` -> ``Tuyên Quang`` (the label in the graph)."""
+    row = province_row(value.replace("-", " "))
+    return row["name"] if row else value
+
+
+def find_documents(store: ox.Store, value: str, province: str | None = None) -> list[dict[str, Any]]:
+    """Documents a symbol names (``11-CTr/TU``, ``11-CTr/TU@2021``, a symbol as written)."""
+    symbol, _, year = value.partition("@")
+    rows = select(store, f"""
+        PREFIX vk: <{VK}>
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT DISTINCT ?d ?symbol ?year ?province WHERE {{
+          {_values("sym", [ox.Literal(symbol.strip())])}
+          {{ ?d vk:symbol ?sym }} UNION {{ ?d vk:asWritten ?sym }}
+          ?d vk:symbol ?symbol .
+          FILTER NOT EXISTS {{ ?d a vk:AmbiguousReference }}
+          OPTIONAL {{ ?d vk:year ?year }}
+          OPTIONAL {{ ?d vk:inProvince/skos:prefLabel ?province }}
+        }} ORDER BY ?d""")
+    year = year.strip()
+    if year:
+        rows = [r for r in rows if str(r["year"]) == year or (not year.isdigit() and year.lower() in r["d"].lower())]
+    if province:
+        rows = [r for r in rows if r["province"] == province_name(province)]
+    return [{k: v for k, v in r.items() if k != "sym"} for r in rows]
+
+
+def _values(var: str, terms: list[Any]) -> str:
+    return f"VALUES ?{var} {{ {' '.join(str(t) for t in terms)} }}"
+
+
+def run_named(name: str, params: Mapping[str, str] | None = None, graph_dir: str | Path | None = None,
+              store: ox.Store | None = None) -> list[dict[str, Any]]:
+    """Rows of a named query with its parameters bound (see the module doc)."""
+    q = get_query(name)
+    params = dict(params or {})
+    declared = {p.name: p for p in q.params}
+    unknown = sorted(set(params) - set(declared))
+    if unknown:
+        raise QueryError(f"query {name} has no parameter {', '.join(unknown)}; "
+                         f"parameters: {', '.join(declared) or 'none'}")
+    missing = [p.name for p in q.params if p.required and not params.get(p.name)]
+    if missing:
+        raise QueryError(f"query {name} needs --param {missing[0]}=…")
+    store = store or open_store(graph_dir)
+    clauses, candidates = [], []
+    for k, v in params.items():
+        if k == "doc":
+            candidates = find_documents(store, v, params.get("province"))
+            if not candidates:
+                raise QueryError(f"no document {v!r} in the graph"
+                                 + (f" for province {params['province']}" if params.get("province") else ""))
+            clauses.append(_values("doc", [ox.NamedNode(c["d"]) for c in candidates]))
+        elif k == "province":
+            clauses.append(_values("p_province", [ox.Literal(province_name(v))]))
+        else:
+            clauses.append(_values("p_" + k.replace("-", "_"), [ox.Literal(v)]))
+    if "#PARAMS" not in q.text:
+        raise QueryError(f"query {name} has no #PARAMS line")
+    text = q.text.replace("#PARAMS", "\n  ".join(clauses), 1)
+    rows = select(store, text, name=name)
+    if candidates:
+        by_iri = {c["d"]: c for c in candidates}
+        for r in rows:
+            c = by_iri.get(r.get("doc"))
+            if c:
+                r["candidate"] = c["symbol"] + (f"@{c['year']}" if c.get("year") else "")
+                r["ambiguous"] = len(candidates) > 1
+    return rows
+
+
+def run_sparql(query: str, graph_dir: str | Path | None = None, store: ox.Store | None = None) -> list[dict[str, Any]]:
+    """Any SPARQL query on the built graph; ``@file.rq`` reads the query from a file."""
+    if query.startswith("@"):
+        path = Path(query[1:])
+        if not path.is_file():
+            raise QueryError(f"no query file {path}")
+        query = path.read_text(encoding="utf-8")
+    store = store or open_store(graph_dir)
+    if "PREFIX vk:" not in query and "vk:" in query:
+        query = f"PREFIX vk: <{VK}>\n" + query
+    return select(store, query)
+
+
+def format_rows(rows: list[dict[str, Any]], fmt: str = "table") -> str:
+    """``json`` (a list of row objects), ``csv`` or a plain-text ``table``."""
+    if fmt == "json":
+        return json.dumps(rows, ensure_ascii=False, indent=1, default=str)
+    cols: list[str] = []
+    for r in rows:
+        cols += [c for c in r if c not in cols]
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
+        w.writeheader()
+        for r in rows:
+            w.writerow({k: "" if v is None else v for k, v in r.items()})
+        return buf.getvalue()
+    from rich.console import Console
+    from rich.table import Table
+
+    # IRIs are for programs (json/csv); the table shows the readable columns
+    iri_cols = {c for c in cols if rows and all(str(r.get(c) or "").startswith(("http://", "https://"))
+                                                for r in rows if r.get(c) is not None)}
+    cols = [c for c in cols if c not in iri_cols] or cols
+
+    table = Table(show_lines=False)
+    for c in cols:
+        table.add_column(c, overflow="fold")
+    for r in rows:
+        table.add_row(*["" if r.get(c) is None else _short(r.get(c)) for c in cols])
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(table)
+    console.print(f"{len(rows)} row(s)")
+    return console.export_text()
+
+
+def _short(v: Any) -> str:
+    s = str(v)
+    for prefix in ("https://vankien.example.org/",):
+        s = s.replace(prefix, "")
+    s = " ".join(s.split())
+    return s if len(s) <= 80 else s[:77] + "…"

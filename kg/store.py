@@ -1,0 +1,100 @@
+"""The embedded SPARQL store (pyoxigraph) persisted in a build directory.
+
+``kg build`` writes ``<out>/store``; readers open it read-only::
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> write_store(d, '<http://x.org/a> <http://x.org/p> "1" .\\n')
+    >>> [row["o"] for row in select(open_store(d), "SELECT ?o WHERE { ?s ?p ?o }")]
+    ['1']
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any, Mapping
+
+import pyoxigraph as ox
+
+STORE_DIR = "store"
+DEFAULT_GRAPH_DIR = "kg-graph"
+
+
+class GraphNotFound(FileNotFoundError):
+    """No built graph where one was expected."""
+
+
+class QueryError(ValueError):
+    """A SPARQL syntax or evaluation error, with the query's name when known."""
+
+
+def write_store(out: str | Path, ntriples: str) -> Path:
+    """(Re)create ``<out>/store`` holding exactly these N-Triples."""
+    path = Path(out) / STORE_DIR
+    if path.exists():
+        shutil.rmtree(path)
+    store = ox.Store(str(path))
+    store.bulk_load(input=ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    store.flush()
+    del store
+    return path
+
+
+def open_store(graph_dir: str | Path | None = None) -> ox.Store:
+    """Open the store of a built graph read-only; :class:`GraphNotFound` if there is none."""
+    d = Path(graph_dir or DEFAULT_GRAPH_DIR)
+    path = d / STORE_DIR
+    if not path.is_dir():
+        raise GraphNotFound(f"no built graph in {d}/ (expected {path}); run `kg build PATH... --out {d}` first")
+    try:
+        return ox.Store.read_only(str(path))
+    except OSError as exc:
+        raise GraphNotFound(f"cannot open the graph store in {path}: {exc}") from exc
+
+
+def term_value(term: Any) -> Any:
+    """A pyoxigraph term as a plain Python value (IRI string, int, bool, str)."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return "_:" + term.value
+    if isinstance(term, ox.Literal):
+        dt = term.datatype.value if term.datatype else ""
+        if dt.endswith(("#integer", "#int", "#long")):
+            try:
+                return int(term.value)
+            except ValueError:
+                return term.value
+        if dt.endswith("#boolean"):
+            return term.value == "true"
+        if dt.endswith(("#decimal", "#double", "#float")):
+            try:
+                return float(term.value)
+            except ValueError:
+                return term.value
+        return term.value
+    return str(term)
+
+
+def select(store: ox.Store, sparql: str, bindings: Mapping[str, Any] | None = None,
+           name: str | None = None) -> list[dict[str, Any]]:
+    """Run a SELECT (or ASK) query; rows as dicts of plain values.
+
+    ``bindings`` maps variable names to pyoxigraph terms; they are substituted as RDF terms
+    (SEP-0007), never pasted into the query text.
+    """
+    subs = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+    try:
+        result = store.query(sparql, substitutions=subs or None)
+    except SyntaxError as exc:
+        raise QueryError(f"SPARQL syntax error{' in ' + name if name else ''}: {exc}") from exc
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise QueryError(f"query{' ' + name if name else ''} failed: {exc}") from exc
+    if isinstance(result, ox.QueryBoolean):
+        return [{"result": bool(result)}]
+    if isinstance(result, ox.QueryTriples):
+        return [{"s": term_value(t.subject), "p": term_value(t.predicate), "o": term_value(t.object)} for t in result]
+    names = [v.value for v in result.variables]
+    return [{n: term_value(sol[n]) for n in names} for sol in result]
