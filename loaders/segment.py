@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 SECTION_HEADING = re.compile(
     r"^[ \t*]*(?:[IVX]{1,5}\s*[.\-–:]|[A-E]\s*[.\-–])\s*\**\s*[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ]", re.M)
 ANNEX_CAPTION = re.compile(
-    r"^\s*\(?\s*\*?\s*(?:Kèm theo|Ban hành kèm theo)\s+(?P<noun>[^\n]{0,40}?)\s*(?:số\s*)?(?=\d)", re.I | re.M)
-SIGNATURE = re.compile(r"^\s*\**\s*(?:Nơi nhận\s*:|T/M\s|TM\.?\s|K/T\s|KT\.\s)", re.M)
+    r"^[ \t(*]*(?:Kèm theo|Ban hành kèm theo)\s+(?P<noun>[^\n]{0,40}?)\s*(?:số\s*)?(?=\d)", re.I | re.M)
+SIGNATURE = re.compile(r"^[ \t*]*(?:Nơi nhận\s*:|T/M\s|TM\.?\s|K/T\s|KT\.\s)", re.M)
 TABLE_SECTION_ROW = re.compile(r"^(?P<num>[IVX]{1,5}|[A-E])\.?\t(?P<title>[^\t\n]+)", re.M)
-# Clause boundaries: paragraph and cell breaks, and sentence ends (". " before a capital).
-CLAUSE_BREAK = re.compile(r"[\n\t]|\.(?=\s+[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ\-–+*])|:\s*$", re.M)
+# Clause boundaries are paragraph and cell breaks, and sentence ends (". " before a capital).
+SENTENCE_END = re.compile(r"\.(?=\s+[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ\-–+*])|:\s*$", re.M)
 
 
 @dataclass
@@ -34,7 +34,6 @@ class Zones:
     signature_start: int
     annex_start: int
     table_sections: list[tuple[int, str, str]] = field(default_factory=list)  # (offset, numeral, title)
-    _breaks: list[int] = field(default_factory=list)
 
     def in_opening(self, pos: int) -> bool:
         return pos < self.opening_end
@@ -58,12 +57,13 @@ class Zones:
         return self.table_sections[i][1], self.table_sections[i][2]
 
     def clause_start(self, pos: int) -> int:
-        i = bisect.bisect_right(self._breaks, pos - 1) - 1
-        return self._breaks[i] + 1 if i >= 0 else 0
-
-    def clause_end(self, pos: int) -> int:
-        i = bisect.bisect_left(self._breaks, pos)
-        return self._breaks[i] if i < len(self._breaks) else len(self.text)
+        """Start of the clause (paragraph, cell or sentence) that ``pos`` stands in."""
+        lo = max(self.text.rfind("\n", 0, pos), self.text.rfind("\t", 0, pos))
+        window = max(lo + 1, pos - 800)
+        last = None
+        for last in SENTENCE_END.finditer(self.text, window, pos):
+            pass
+        return max(lo + 1, last.end() if last else 0)
 
 
 def zones(text: str) -> Zones:
@@ -79,5 +79,4 @@ def zones(text: str) -> Zones:
     ann = [a.start() for a in ANNEX_CAPTION.finditer(text) if a.start() > opening_end]
     annex_start = ann[0] if ann else n
     sections = [(r.start(), r["num"], r["title"].strip()) for r in TABLE_SECTION_ROW.finditer(text)]
-    breaks = [b.start() for b in CLAUSE_BREAK.finditer(text)]
-    return Zones(text, opening_end, signature_start, annex_start, sections, breaks)
+    return Zones(text, opening_end, signature_start, annex_start, sections)

@@ -34,16 +34,17 @@ def find_unnumbered(text: str) -> list[Unnumbered]:
     hits: list[Unnumbered] = []
     taken: list[tuple[int, int]] = []
     for kind, rx in _patterns():
+        group = "label" if "label" in rx.groupindex else 0
         for m in rx.finditer(text):
-            a, b = m.span()
+            a, b = m.span(group)
             if any(a < y and b > x for x, y in taken):
                 continue
             taken.append((a, b))
-            written = " ".join(m.group(0).split()).rstrip(" ,")
+            written = " ".join(m.group(group).split()).rstrip(" ,")
             if kind == "plenum_resolution":
-                hits.extend(Unnumbered(a, b, m.group(0), kind, label) for label in _split_terms(written))
+                hits.extend(Unnumbered(a, b, m.group(group), kind, label) for label in _split_terms(written))
             else:
-                hits.append(Unnumbered(a, b, m.group(0), kind, written))
+                hits.append(Unnumbered(a, b, m.group(group), kind, written))
     return sorted(hits, key=lambda u: u.start)
 
 
