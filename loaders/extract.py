@@ -17,10 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from loaders.classify import RANK, chain_cue, coordinated, cue_before, stronger
+from loaders.agencies import extract_agencies
 from loaders.find import SymbolMatch, find_symbols
 from loaders.identity import document_identity
 from loaders.parse import Noun, Tail, noun_before, noun_codes, parse_tail, term_for_date
+from loaders.planned import extract_planned
 from loaders.segment import Zones, zones
+from loaders.tasks import extract_tasks
 from loaders.text import LoadError, Text
 from loaders.unnumbered import Unnumbered, find_unnumbered
 
@@ -70,6 +73,9 @@ def extract_text(text: str, source: str = "<text>") -> dict:
     references = _merge(text, mentions, doc, warnings)
     chains = _chains(text, mentions)
     unnumbered = _unnumbered_records(mentions, doc)
+    tasks = extract_tasks(text)
+    planned = extract_planned(text)
+    agencies = extract_agencies(text, tasks, planned)
     return {
         "source": source,
         "document": {k: doc.get(k) for k in ("symbol", "number", "type", "issuer_code", "date", "year",
@@ -78,9 +84,9 @@ def extract_text(text: str, source: str = "<text>") -> dict:
         "references": references,
         "chain_edges": chains,
         "unnumbered": unnumbered,
-        "tasks": [],
-        "planned": [],
-        "agencies": [],
+        "tasks": tasks,
+        "planned": planned,
+        "agencies": agencies,
         "warnings": sorted(warnings, key=lambda w: (w.get("start") or 0, w["kind"])),
         "errors": [],
     }
