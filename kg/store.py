@@ -4,7 +4,7 @@
 
     >>> import tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp())
-    >>> write_store(d, '<http://x.org/a> <http://x.org/p> "1" .\\n')
+    >>> _ = write_store(d, '<http://x.org/a> <http://x.org/p> "1" .\\n')
     >>> [row["o"] for row in select(open_store(d), "SELECT ?o WHERE { ?s ?p ?o }")]
     ['1']
 """
