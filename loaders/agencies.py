@@ -220,7 +220,7 @@ class _Collector:
                                             "known": name in agency_info()})
         if role not in item["roles"]:
             item["roles"].append(role)
-        aw = " ".join(as_written.split())
+        aw = " ".join(as_written.replace("*", " ").split())
         if aw and aw not in item["as_written"]:
             item["as_written"].append(aw)
         if span and all(m["start"] != span[0] for m in item["mentions"]):
@@ -302,7 +302,7 @@ def _issuers(text: str, col: _Collector) -> None:
     pos = 0
     for n, line in enumerate(text.split("\n")):
         stripped = line.strip(" \t*")
-        if n > 40 or re.match(r"^(?:thực hiện|về|Thực hiện|Căn cứ|-{3,}|I[.\-\s])", stripped):
+        if n > 40 or re.match(r"^(?:thực hiện|về|Thực hiện|Căn cứ|-|I[.\-\s]|Nơi nhận|T\s*/\s*M)", stripped):
             break
         if stripped and not re.search(r"ĐẢNG CỘNG SẢN|Số\b|ngày", stripped):
             for s, e, canon in find_agency_mentions(text, pos, pos + len(line)):

@@ -546,14 +546,18 @@ def _from_body(text: str, lines: list[tuple[int, str]], taken: list[tuple[int, i
     for kind, title, s, e in _drafted(text, anywhere=False, skip=skip):
         line_end = text.find("\n", e)
         after = text[e:len(text) if line_end < 0 else line_end]
-        pm = re.match(r"\s*\(\s*\**([^()]{3,120}?)\**\s*\)", after)
-        deadline = pm.group(1).strip(" *") if pm else None
+        # the timing in brackets at the end of the clause: "… nhằm … (*thực hiện khi có hướng dẫn …*)."
+        pm = re.match(r"[^.()]*?\(\s*\**([^()]{3,120}?)\**\s*\)", after)
+        deadline = pm.group(1).strip(" *") if pm and _TIMING.search(fold(pm.group(1))) else None
         out.append({
             "ordinal": None, "kind": kind, "title": title, "lead": None, "cooperating": [],
             "deadline": deadline, "deadline_date": deadline_date(deadline), "group": _group_at(lines, s),
             "steering_committee": None, "source": "body", "start": s, "end": e,
         })
     return out
+
+
+_TIMING = re.compile(r"(?<![a-z])(?:thuc hien|quy|nam|thang|hoan thanh|khi co|thuong xuyen|theo)(?![a-z])")
 
 
 def _group_at(lines: list[tuple[int, str]], offset: int) -> str | None:

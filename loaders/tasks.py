@@ -104,7 +104,15 @@ def _lines(text: str):
 
 
 def extract_tasks(text: str) -> list[dict]:
-    """One dict per task row of every task table in ``text`` (see the module docstring)."""
+    """One dict per task row of every task table in ``text`` (see the module docstring).
+
+    Keys: ``section`` (roman numeral of the part, or None), ``section_title``, ``tt``, ``content``,
+    ``lead``, ``lead_inherited`` (value of the merged lead cell above when this one is empty),
+    ``cooperating``, ``deadline``, ``authority``, ``resources``, ``notes``, ``product``,
+    ``issued_as`` (first symbol named in the notes cell), ``references`` (symbols in the row),
+    ``start``/``end`` (offsets of the row, continuation lines included) and ``table`` (0, 1, …).
+    Cell values have markup removed.
+    """
     rows: list[_Row] = []
     roles: dict[int, str] | None = None
     header_key: str | None = None
