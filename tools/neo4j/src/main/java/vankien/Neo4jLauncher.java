@@ -43,7 +43,7 @@ public final class Neo4jLauncher {
 
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--port" -> port = Integer.parseInt(value(args, ++i, "--port"));
+                case "--port" -> port = intOr(value(args, ++i, "--port"), port);
                 case "--data-dir" -> dataDir = Path.of(value(args, ++i, "--data-dir"));
                 case "--pagecache" -> pagecache = value(args, ++i, "--pagecache");
                 case "--auth" -> auth = true;
@@ -150,7 +150,7 @@ public final class Neo4jLauncher {
     /**
      * Community keeps users in the system database; the built-in user neo4j starts with password
      * "neo4j" and must change it. Setting it here, before READY, means clients never see that state.
-     * A store reopened with --auth keeps its earlier password unless this one differs.
+     * The password is set at every start with --auth, so the one given last wins.
      */
     private static void setInitialPassword(DatabaseManagementService dbms, String password) {
         try {
@@ -188,7 +188,19 @@ public final class Neo4jLauncher {
     }
 
     private static int intOr(String v, int dflt) {
-        return v == null || v.isEmpty() ? dflt : Integer.parseInt(v);
+        if (v == null || v.isEmpty()) {
+            return dflt;
+        }
+        try {
+            int port = Integer.parseInt(v.trim());
+            if (port > 0 && port < 65536) {
+                return port;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        die("not a port number: " + v);
+        return dflt;
     }
 
     private static void die(String message) {
