@@ -1,0 +1,156 @@
+"""Resolution across a corpus, on contract-shaped extractions taken from real corpus passages
+(tests/contract_samples.py). Cases the five files do not contain (a Hải Dương ``TU`` citation
+of a number Tuyên Quang also used, a date conflict, an undated mention) are built from the same
+passages and say so."""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+
+import pytest
+
+from contract_samples import F001, F002, F003, F004, MTTQ, all_samples, doc, e003, ext, mention, ref
+from kg.resolve import deadline_date, norm_term, resolve, split_symbol
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return resolve(all_samples())
+
+
+def one(c, symbol, year=None):
+    hits = c.find(symbol, year=year)
+    assert len(hits) == 1, [d.path for d in hits]
+    return hits[0]
+
+
+def test_identity_is_scope_type_number_and_year(corpus):
+    assert one(corpus, "43-NQ/TW").path == "doc/central/NQ/43/2023"
+    assert one(corpus, "55-CTr/TU").path == "doc/province/tuyen-quang/CTr/55/2024"
+    assert one(corpus, "02-ĐA/TU").path == "doc/province/tuyen-quang/ĐA/2/2021"
+
+
+def test_a_loaded_document_and_its_mentions_are_one_node(corpus):
+    d = one(corpus, "02-ĐA/TU")          # cited by 55-CTr/TU and by 26-CTr/TU
+    assert sorted(d.cited_in) == sorted([F001, F004])
+    loaded = one(corpus, "26-CTr/TU")
+    assert loaded.loaded and loaded.sources == [F004]
+
+
+def test_same_symbol_in_two_years_is_two_documents(corpus):
+    docs = corpus.find("11-CTr/TU")
+    assert [d.date for d in docs] == [dt.date(2021, 10, 28), dt.date(2025, 11, 18)]
+    assert corpus.find("11-CTr/TU@2021")[0].issuing_body == "Ban Thường vụ Tỉnh ủy"
+
+
+def test_type_code_typo_resolves_to_the_programme_with_a_record(corpus):
+    assert corpus.find("12-CT/TU") == []
+    d = one(corpus, "12-CTr/TU")
+    assert "12-CT/TU" in d.as_written
+    recs = [q for q in corpus.quality if q.kind == "type_code_typo"]
+    assert [(q.as_written, q.resolved_to) for q in recs] == [("12-CT/TU", "12-CTr/TU")]
+    assert recs[0].evidence[0].source == F002 and "12-CT/TU" in recs[0].evidence[0].quote
+
+
+def test_provincial_code_said_to_be_of_the_politburo_is_the_central_resolution(corpus):
+    d = one(corpus, "35-NQ/TW")
+    assert d.scope == "central" and "35-NQ/TU" in d.as_written
+    assert corpus.find("35-NQ/TU") == []
+    (q,) = [q for q in corpus.quality if q.kind == "issuer_code_typo"]
+    assert q.resolved_to == "35-NQ/TW" and q.evidence[0].source == F004
+    # the chain edge written with the typo lands on the same node
+    kh = one(corpus, "319-KH/TU")
+    assert any(r.source == kh.key and r.target == d.key and r.relation == "implements" for r in corpus.relations)
+
+
+def test_the_same_tu_symbol_in_two_provinces_never_merges():
+    # constructed: Hải Dương's draft citing a 02-ĐA/TU of the same day as Tuyên Quang's
+    hd = e003()
+    hd["references"].append(ref(F003, "35-CT/TW", "Chỉ thị số 35-CT/TW, ngày 30/5/2019"))
+    hd["references"][-1].update(symbol="02-ĐA/TU", number="02", type="ĐA", issuer_code="TU",
+                                date="2021-05-23", subject=MTTQ)
+    c = resolve(all_samples()[:2] + [hd])
+    docs = c.find("02-ĐA/TU")
+    assert sorted(d.scope for d in docs) == ["province:hai-duong", "province:tuyen-quang"]
+    assert len({d.path for d in docs}) == 2
+
+
+def test_undated_mention_resolves_to_the_single_fitting_candidate():
+    extra = ext(F004, doc("99-CTr/TU", "2024-06-01"),
+                references=[ref(F004, "02-ĐA/TU", "Đề án số 02-ĐA/TU", subject=MTTQ)])
+    c = resolve(all_samples() + [dict(extra, source="x.txt")])
+    d = one(c, "02-ĐA/TU")
+    assert "x.txt" in d.cited_in and not [q for q in c.quality if q.kind == "ambiguous_mention"]
+
+
+def test_undated_mention_with_two_candidates_stays_ambiguous_and_is_reported():
+    extra = ext("y.txt", doc("98-CTr/TU", "2026-05-01"),
+                references=[{**ref(F002, "11-CTr/TU", "11-CTr/TU"), "date": None, "issuing_body": None}])
+    c = resolve(all_samples() + [extra])
+    assert len(c.find("11-CTr/TU")) == 2                        # the two real documents remain
+    amb = [d for d in c.documents.values() if d.ambiguous]
+    assert len(amb) == 1 and len(amb[0].candidates) == 2
+    (q,) = [q for q in c.quality if q.kind == "ambiguous_mention"]
+    assert "not resolved" in q.message
+    src = next(d for d in c.documents.values() if d.symbol == "98-CTr/TU")
+    assert [c.documents[r.target].ambiguous for r in c.relations if r.source == src.key] == [True]
+
+
+def test_one_document_cited_with_two_dates_is_one_node_with_a_conflict():
+    # constructed: 72-NQ/TW written with a second date in another file, same subject
+    samples = all_samples()
+    other = ext("z.txt", doc("97-CTr/TU", "2026-05-01"), references=[
+        {**ref(F002, "72-NQ/TW", "72-NQ/TW, ngày 09/9/2025"), "date": "2025-09-19",
+         "subject": "một số giải pháp đột phá, tăng cường bảo vệ, chăm sóc và nâng cao sức khỏe nhân dân"}])
+    for r in samples[2]["references"]:
+        if r["symbol"] == "72-NQ/TW":
+            r["subject"] = "một số giải pháp đột phá, tăng cường bảo vệ, chăm sóc và nâng cao sức khỏe nhân dân"
+    c = resolve(samples + [other])
+    d = one(c, "72-NQ/TW")
+    assert d.dates_seen == {dt.date(2025, 9, 9), dt.date(2025, 9, 19)}
+    assert [q.kind for q in c.quality if d.key in q.documents] == ["date_conflict"]
+
+
+def test_terms_only_keep_same_numbers_apart():
+    e = ext("t.txt", doc("96-CTr/TU", "2024-01-01"), references=[
+        {**ref(F001, "43-NQ/TW", "43-NQ/TW"), "symbol": "25-NQ/TW@khóa X", "number": "25", "term": "X", "date": None},
+        {**ref(F001, "43-NQ/TW", "43-NQ/TW"), "symbol": "25-NQ/TW@khóa IX", "number": "25", "term": "khóa IX", "date": None}])
+    c = resolve([e])
+    assert sorted(d.path for d in c.documents.values() if d.symbol == "25-NQ/TW") == [
+        "doc/central/NQ/25/khoa-ix", "doc/central/NQ/25/khoa-x"]
+
+
+def test_agency_aliases_are_one_node_per_province_with_successor(corpus):
+    names = [a for a in corpus.agencies.values() if "can su" in a.key[1]]
+    assert len(names) == 1
+    a = names[0]
+    assert a.key[0] == "tuyen-quang"
+    assert {"Ban cán sự đảng UBND tỉnh"} <= a.aliases | {a.name}
+    assert a.successor is not None and corpus.agencies[a.successor].name == "Đảng ủy Ủy ban nhân dân tỉnh"
+
+
+def test_planned_projects_matched_to_the_projects_that_fulfilled_them(corpus):
+    by_ordinal = {p.ordinal: p for p in corpus.planned}
+    f12 = by_ordinal["12"].fulfilled_by
+    f11 = by_ordinal["11"].fulfilled_by
+    assert [corpus.documents[f.document].symbol for f in f12] == ["02-ĐA/TU"]
+    assert [corpus.documents[f.document].symbol for f in f11] == ["03-ĐA/TU"]
+    assert f12[0].delay_days == 53 and f11[0].delay_days == 73        # after Quý I/2021 (31/3/2021)
+    assert f12[0].score >= 0.75 and f12[0].evidence.quote
+    assert by_ordinal["2"].fulfilled_by == [] and by_ordinal[None].fulfilled_by == []
+    open_items = [q for q in corpus.quality if q.kind == "unmatched_planned"]
+    assert len(open_items) == 2
+
+
+def test_helpers():
+    assert deadline_date("Quý I/2021") == dt.date(2021, 3, 31)
+    assert deadline_date("Thực hiện khi có văn bản chỉ đạo của Trung ương (Trong năm 2023)") == dt.date(2023, 12, 31)
+    assert norm_term("khóa XIII") == "XIII" and norm_term(14) == "XIV" and norm_term(None) is None
+    assert split_symbol("30/2020/NĐ-CP")["year"] == 2020
+    assert split_symbol("25-NQ/TW@khóa X")["symbol"] == "25-NQ/TW"
+
+
+def test_resolution_does_not_depend_on_input_order():
+    a = resolve(all_samples())
+    b = resolve(list(reversed(copy.deepcopy(all_samples()))))
+    assert sorted(d.path for d in a.documents.values()) == sorted(d.path for d in b.documents.values())
