@@ -1,0 +1,116 @@
+"""The RDF of a resolved corpus: readable IRIs, direct edges and PROV statements reachable by
+SPARQL, SHACL conformance, and violations when the graph is broken on purpose."""
+from __future__ import annotations
+
+import pytest
+from rdflib import RDF, XSD, Literal, URIRef
+from rdflib.namespace import PROV
+
+from contract_samples import F001, all_samples
+from kg.rdf import VK, to_ntriples, to_rdf, validate
+from kg.resolve import resolve
+
+BASE = "https://vankien.example.org/"
+
+
+@pytest.fixture(scope="module")
+def graph():
+    return to_rdf(resolve(all_samples()))
+
+
+def doc(path: str) -> URIRef:
+    return URIRef(BASE + path)
+
+
+def test_iris_are_readable_and_stable(graph):
+    assert (doc("doc/central/NQ/43/2023"), VK.symbol, Literal("43-NQ/TW")) in graph
+    assert (doc("doc/province/tuyen-quang/ĐA/2/2021"), VK.symbol, Literal("02-ĐA/TU")) in graph
+    assert (doc("agency/tuyen-quang/ban-dan-van-tinh-uy"), RDF.type, VK.Agency) in graph
+    assert (doc("province/hai-duong"), VK.succeededBy, doc("province/hai-phong")) in graph
+
+
+def test_base_is_configurable():
+    g = to_rdf(resolve(all_samples()), base="http://example.com/kg/")
+    assert (URIRef("http://example.com/kg/doc/central/NQ/43/2023"), VK.symbol, Literal("43-NQ/TW")) in g
+
+
+def test_direct_edges_with_super_properties_materialized(graph):
+    s, tq = doc("doc/province/tuyen-quang/CTr/55/2024"), doc("doc/province/tuyen-quang/ĐA/2/2021")
+    assert (s, VK.continues, tq) in graph
+    assert (s, VK.implements, tq) in graph and (s, VK.cites, tq) in graph
+    assert (s, VK.implements, doc("doc/central/NQ/43/2023")) in graph
+
+
+def test_evidence_is_a_prov_statement_reachable_by_sparql(graph):
+    rows = list(graph.query("""
+        PREFIX vk: <https://vankien.example.org/ontology#>
+        PREFIX prov: <http://www.w3.org/ns/prov#>
+        PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+        SELECT ?path ?start ?end ?quote WHERE {
+          ?st a vk:Statement ; rdf:subject ?s ; rdf:predicate vk:implements ; rdf:object ?o ;
+              prov:wasDerivedFrom/vk:path ?path ; vk:start ?start ; vk:end ?end ; prov:value ?quote .
+          ?s vk:symbol "55-CTr/TU" . ?o vk:symbol "43-NQ/TW" .
+        }"""))
+    assert len(rows) == 1
+    path, start, end, quote = rows[0]
+    assert str(path) == F001 and int(start) < int(end)
+    assert str(quote) == "Nghị quyết số 43-NQ/TW ngày 24/11/2023"
+
+
+def test_dates_and_delays_are_typed(graph):
+    assert (doc("doc/central/NQ/43/2023"), VK.date, Literal("2023-11-24", datatype=XSD.date)) in graph
+    delays = [o for o in graph.objects(None, VK.delayDays)]
+    assert delays and all(o.datatype == XSD.integer for o in delays)
+
+
+def test_the_graph_conforms_to_the_shapes(graph):
+    ok, report = validate(graph)
+    assert ok, report
+
+
+def _statement(graph):
+    return next(graph.subjects(RDF.type, VK.Statement))
+
+
+def test_a_statement_without_its_span_is_a_violation(graph):
+    g = to_rdf(resolve(all_samples()))
+    st = _statement(g)
+    g.remove((st, VK.start, None))
+    ok, report = validate(g)
+    assert not ok and "start" in report
+
+
+def test_a_span_with_start_after_end_is_a_violation():
+    g = to_rdf(resolve(all_samples()))
+    st = _statement(g)
+    end = int(next(g.objects(st, VK.end)))
+    g.set((st, VK.start, Literal(end + 5)))
+    ok, report = validate(g)
+    assert not ok and "LessThan" in report
+
+
+def test_a_date_that_is_not_an_xsd_date_is_a_violation():
+    g = to_rdf(resolve(all_samples()))
+    d = doc("doc/central/NQ/43/2023")
+    g.set((d, VK.date, Literal("24/11/2023")))
+    ok, report = validate(g)
+    assert not ok and "date" in report
+
+
+def test_a_document_with_two_symbols_is_a_violation():
+    g = to_rdf(resolve(all_samples()))
+    g.add((doc("doc/central/NQ/43/2023"), VK.symbol, Literal("43-NQ/TƯ")))
+    assert not validate(g)[0]
+
+
+def test_evidence_without_a_source_file_is_a_violation():
+    g = to_rdf(resolve(all_samples()))
+    st = _statement(g)
+    g.remove((st, PROV.wasDerivedFrom, None))
+    assert not validate(g)[0]
+
+
+def test_ntriples_are_deterministic():
+    a = to_ntriples(to_rdf(resolve(all_samples())))
+    b = to_ntriples(to_rdf(resolve(list(reversed(all_samples())))))
+    assert a == b and "_:" not in a
