@@ -1,0 +1,95 @@
+"""``kg build``: the files it writes, SHACL conformance of the built graph, and incremental
+builds that re-extract only what changed and give the same N-Triples as a full build."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from contract_samples import sample_extractor
+from graph_fixtures import CORPUS
+from kg.build import BuildError, build, collect_inputs
+from kg.rdf import validate
+
+
+def test_outputs_of_a_build(sample_graph: Path):
+    for name in ("graph.ttl", "graph.nt", "quality.json", "quality.md", "manifest.json", "store"):
+        assert (sample_graph / name).exists(), name
+    assert not (sample_graph / "graph.jsonld").exists()
+    g = Graph().parse(sample_graph / "graph.ttl", format="turtle")
+    assert len(g) == len(Graph().parse(sample_graph / "graph.nt", format="nt"))
+    report = json.loads((sample_graph / "quality.json").read_text(encoding="utf-8"))
+    assert report["summary"]["type_code_typo"] == 1 and report["summary"]["unmatched_planned"] == 2
+    md = (sample_graph / "quality.md").read_text(encoding="utf-8")
+    assert "12-CT/TU written for 12-CTr/TU" in md and "Planned vs issued" in md
+    assert json.loads((sample_graph / "manifest.json").read_text())["conforms"] is True
+
+
+def test_jsonld_on_request(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(next(CORPUS.glob("001_*.txt")), src)
+    build([src], out=tmp_path / "out", jsonld=True, extractor=sample_extractor)
+    g = Graph().parse(tmp_path / "out" / "graph.jsonld", format="json-ld")
+    assert len(g) == len(Graph().parse(tmp_path / "out" / "graph.nt", format="nt"))
+
+
+def test_incremental_build_equals_full_build(tmp_path):
+    files = sorted(CORPUS.glob("*.txt"))
+    inc, full = tmp_path / "inc", tmp_path / "full"
+    inc.mkdir()
+    for f in files[:4]:
+        shutil.copy(f, inc / f.name)
+    r1 = build([inc], out=tmp_path / "g-inc", extractor=sample_extractor)
+    assert r1.extracted == 4
+    shutil.copy(files[4], inc / files[4].name)            # one file added
+    r2 = build([inc], out=tmp_path / "g-inc", extractor=sample_extractor)
+    assert (r2.files, r2.extracted) == (5, 1)
+    r3 = build([inc], out=tmp_path / "g-inc", extractor=sample_extractor)
+    assert r3.extracted == 0                               # nothing changed
+    # a full build of the same folder from scratch
+    shutil.copytree(inc, full)
+    build([inc], out=tmp_path / "g-full", extractor=sample_extractor)
+    a = (tmp_path / "g-inc" / "graph.nt").read_bytes()
+    b = (tmp_path / "g-full" / "graph.nt").read_bytes()
+    assert a == b
+
+
+def test_a_changed_file_is_re_extracted(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    for f in sorted(CORPUS.glob("*.txt"))[:2]:
+        shutil.copy(f, src / f.name)
+    assert build([src], out=tmp_path / "g", extractor=sample_extractor).extracted == 2
+    first = sorted(src.iterdir())[0]
+    first.write_text(first.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert build([src], out=tmp_path / "g", extractor=sample_extractor).extracted == 1
+
+
+def test_inputs_skip_readmes_and_hidden_files(tmp_path):
+    (tmp_path / "README.md").write_text("x")
+    (tmp_path / ".hidden.txt").write_text("x")
+    (tmp_path / "a.txt").write_text("x")
+    assert collect_inputs([tmp_path]) == [str(tmp_path / "a.txt")]
+    with pytest.raises(BuildError):
+        collect_inputs([tmp_path / "missing"])
+
+
+# ---- the example corpus through the live extractor (fails if extraction breaks)
+
+def test_corpus_build_conforms_to_the_shapes(corpus_graph: Path):
+    g = Graph().parse(corpus_graph / "graph.nt", format="nt")
+    ok, report = validate(g)
+    assert ok, report[:3000]
+    manifest = json.loads((corpus_graph / "manifest.json").read_text())
+    assert manifest["files"] == 5 and manifest["documents"] > 100
+
+
+def test_corpus_build_reports_the_typos(corpus_graph: Path):
+    report = json.loads((corpus_graph / "quality.json").read_text(encoding="utf-8"))
+    typos = {(r["as_written"], r["resolved_to"]) for r in report["records"] if r["kind"].endswith("_typo")}
+    assert ("12-CT/TU", "12-CTr/TU") in typos
+    assert ("35-NQ/TU", "35-NQ/TW") in typos
