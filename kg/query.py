@@ -111,7 +111,8 @@ def find_documents(store: ox.Store, value: str, province: str | None = None) -> 
     if year:
         rows = [r for r in rows if str(r["year"]) == year or (not year.isdigit() and year.lower() in r["d"].lower())]
     if province:
-        rows = [r for r in rows if r["province"] == province_name(province)]
+        # a province narrows a provincial symbol; a central or national one has no province
+        rows = [r for r in rows if r["province"] in (None, province_name(province))]
     return [{k: v for k, v in r.items() if k != "sym"} for r in rows]
 
 
