@@ -180,7 +180,9 @@ def quality_markdown(report: dict) -> str:
         lines += ["", f"## {titles.get(kind, kind)}", ""]
         for r in (x for x in report["records"] if x["kind"] == kind):
             ev = r["evidence"][0] if r["evidence"] else None
-            where = f" — `{Path(ev['source']).name}` [{ev['start']}:{ev['end']}] «{ev['quote'][:160]}»" if ev else ""
+            span = f" [{ev['start']}:{ev['end']}]" if ev and ev["start"] is not None else ""
+            quote = " ".join((ev or {}).get("quote", "").split())[:160]
+            where = f" — `{Path(ev['source']).name}`{span} «{quote}»" if ev else ""
             lines.append(f"- **{r['severity']}** {r['message']}{where}")
     lines += ["", "## Planned vs issued", "", "| plan | # | kind | title | deadline | status | issued as | delay (days) | score |",
               "|---|---|---|---|---|---|---|---|---|"]
