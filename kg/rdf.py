@@ -75,9 +75,12 @@ class _Writer:
     def source(self, path: str) -> URIRef:
         if path in self.source_iris:
             return self.source_iris[path]
-        names = [Path(p).name for p in self.c.sources] + [Path(path).name]
+        if not hasattr(self, "_name_counts"):
+            self._name_counts: dict[str, int] = {}
+            for p in self.c.sources:
+                self._name_counts[Path(p).name] = self._name_counts.get(Path(p).name, 0) + 1
         name = Path(path).name or "source"
-        seg = name if names.count(name) <= 1 else f"{name}-{_h(path)[:8]}"
+        seg = name if self._name_counts.get(name, 0) <= 1 and path in self.c.sources else f"{name}-{_h(path)[:8]}"
         iri = self.iri("source/" + seg)
         self.source_iris[path] = iri
         self.add(iri, RDF.type, VK.SourceFile)

@@ -1002,6 +1002,8 @@ class _Resolver:
         return key
 
     def _loaded_titles(self) -> list[tuple[str, str, tuple]]:
+        if getattr(self, "_titles", None) is not None:
+            return self._titles
         out = []
         for d in self.c.documents.values():
             if d.loaded and d.title and d.symbol:
@@ -1009,6 +1011,7 @@ class _Resolver:
                 kind = ((m.doc or {}).get("doc_kind") if m else None) or ""
                 if kind:
                     out.append((d.scope, fold(f"{kind} {d.title}"), d.key))
+        self._titles = out      # documents are all known once clustering is done
         return out
 
     # -- agencies, tasks, planned
@@ -1110,14 +1113,17 @@ def match_planned(c: Corpus, threshold: float = PLANNED_THRESHOLD) -> None:
     after the plan's, and a similar subject. score = 0.75·similarity + 0.15·(lead agency
     matches the issuer family) + 0.10·(issued within a year of the deadline).
     """
-    docs = [d for d in c.documents.values() if d.symbol and not d.ambiguous]
+    by_scope_type: dict[tuple, list[Document]] = defaultdict(list)
+    for d in c.documents.values():
+        if d.symbol and not d.ambiguous:
+            by_scope_type[(d.scope, d.type)].append(d)
     used: dict[tuple, set[tuple]] = defaultdict(set)     # plan document -> fulfilling documents used
     scored = []
     for p in c.planned:
         plan = c.documents[p.document]
         codes = kind_code(p.kind)
-        for d in docs:
-            if d.type not in codes or d.scope != plan.scope or d.key == plan.key:
+        for d in (d for code in sorted(codes) for d in by_scope_type.get((plan.scope, code), ())):
+            if d.key == plan.key:
                 continue
             if plan.date and d.date and d.date < plan.date:
                 continue
