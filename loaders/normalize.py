@@ -394,9 +394,14 @@ def _should_join(prev: str, nxt: str, full_width: float | None = None) -> bool:
             and not _LABEL.match(n) and not _is_caps_line(n))
 
 
-def _full_width(lengths: list[int]) -> float | None:
-    """The width of a hard-wrapped text, or None when lines are paragraphs (DOCX, HTML)."""
+def _full_width(lengths: list[int], wrapped: bool = False) -> float | None:
+    """The width of a hard-wrapped text, or None when lines are paragraphs (DOCX, HTML).
+
+    ``wrapped`` says the text is known to be wrapped (a PDF), so a few lines are enough.
+    """
     lengths = sorted(n for n in lengths if n >= 20)
+    if wrapped and len(lengths) >= 2:
+        return 0.8 * lengths[int(len(lengths) * 0.75)]
     if len(lengths) < 30:
         return None
     p75 = lengths[int(len(lengths) * 0.75)]
@@ -404,7 +409,7 @@ def _full_width(lengths: list[int]) -> float | None:
     return 0.8 * p75 if in_band >= 0.5 * len(lengths) else None
 
 
-def _pass_lines(doc: _Doc) -> None:
+def _pass_lines(doc: _Doc, wrapped: bool = False) -> None:
     text = doc.text
     kept: list[tuple[int, int, str]] = []   # (content start, content end, content)
     pos = dropped = 0
@@ -421,7 +426,7 @@ def _pass_lines(doc: _Doc) -> None:
     regions = []
     joined = 0
     prev_end = 0
-    width = _full_width([ce - cs for cs, ce, content in kept if "\t" not in content])
+    width = _full_width([ce - cs for cs, ce, content in kept if "\t" not in content], wrapped)
     for k, (cs, ce, content) in enumerate(kept):
         if k == 0:
             sep = ""
@@ -526,12 +531,12 @@ def _pass_spaces(doc: _Doc) -> None:
 
 # --------------------------------------------------------------------------- public API
 
-def _run(raw: str, track: bool) -> _Doc:
+def _run(raw: str, track: bool, fmt: str | None = None) -> _Doc:
     doc = _Doc(raw, track)
     _pass_characters(doc)
     _pass_tone_marks(doc)
     _pass_tone_fold(doc)
-    _pass_lines(doc)
+    _pass_lines(doc, wrapped=fmt == "pdf")
     _pass_markup(doc)
     _pass_spaces(doc)
     return doc
@@ -549,7 +554,7 @@ def normalize(src: SourceText) -> Text:
     >>> [(t.text[a:b], kind) for a, b, kind in t.emphasis]
     [('khóa', 'i')]
     """
-    doc = _run(src.raw, track=True)
+    doc = _run(src.raw, track=True, fmt=src.format)
     emphasis = sorted((a, b, kind) for a, b, kind in doc.emph)
     notes = list(src.notes) + [f"{what}: {n}" for what, n in doc.counts.items()]
     return Text(source=src.source, text=doc.text, offsets=doc.map, emphasis=emphasis,

@@ -176,7 +176,11 @@ def fix_legacy(text: str, source: str) -> tuple[str, str | None, list[str]]:
         _, ratio = vietnamese_ratio(converted)
         if ratio > best_ratio:
             best, best_ratio, best_text = family, ratio, converted
-    legacy_share = max(hits.values()) / max(n_words, 1)
+    family = max(hits, key=hits.get)
+    # Share of the non-ASCII words that carry the family's signature: near 1 for legacy text,
+    # low for French or Spanish, whose ñ/ï only occasionally look like VNI.
+    legacy_share = (sum(1 for w in _TOKEN.findall(text) if not w.isascii() and _SIGNATURE[family].search(w))
+                    / max(n_words, 1))
     if best is not None and best_ratio >= 0.6 and best_ratio - before >= 0.2:
         out_lines, changed = [], 0
         for line in text.split("\n"):
@@ -190,8 +194,7 @@ def fix_legacy(text: str, source: str) -> tuple[str, str | None, list[str]]:
         note = (f"converted {changed} line(s) from {_FAMILY_NAMES[best]} font encoding "
                 f"(Vietnamese words {before:.0%} -> {best_ratio:.0%})")
         return "\n".join(out_lines), best, [note]
-    if legacy_share >= 0.3 and before < 0.5 and n_words >= 3:
-        family = max(hits, key=hits.get)
+    if legacy_share >= 0.5 and before < 0.5 and n_words >= 3:
         name = Path(source).name
         raise LoadError(source, "legacy_encoding",
                         f"{name} looks like text typed in a legacy Vietnamese font "
@@ -213,6 +216,7 @@ _MAGIC = [
     (b"{\\rtf", "an RTF document"),
 ]
 _CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\ufffe\uffff]")
 
 
 def _utf16_by_nuls(head: bytes) -> str | None:
@@ -262,7 +266,11 @@ def decode_bytes(data: bytes, source: str) -> tuple[str, str, list[str]]:
         if enc is None:
             raise LoadError(source, "binary", _binary_message(name, head))
         try:
-            return _finish(data.decode(enc), enc, notes, source)
+            text = data.decode(enc)
+            # NULs in a regular pattern can also be binary records: real text has no controls.
+            if len(_CONTROL_CHARS.findall(text[:32768])) > max(2, len(text[:32768]) // 100):
+                raise LoadError(source, "binary", _binary_message(name, head))
+            return _finish(text, enc, notes, source)
         except UnicodeDecodeError as e:
             raise LoadError(source, "undecodable",
                             f"{name} looks like UTF-16 text without a byte-order mark but does not "
