@@ -22,3 +22,4 @@ from kg.commands import viz as _viz  # noqa: E402,F401
 
 def main() -> None:  # pragma: no cover - console entry
     app()
+
