@@ -282,3 +282,18 @@ def test_load_text_on_the_corpus():
         text = load_text(path)
         assert text.source == path and len(text.offsets) == len(text.text) + 1
         assert text.text and "CHƢƠNG" not in text.text
+
+
+def test_docstring_examples():
+    import doctest
+
+    import loaders.load
+    import loaders.normalize
+    import loaders.read
+    import loaders.read.encoding
+    import loaders.read.html
+    import loaders.read.text
+    for module in (loaders.read, loaders.read.encoding, loaders.read.html, loaders.read.text,
+                   loaders.normalize, loaders.load):
+        result = doctest.testmod(module)
+        assert result.failed == 0 and result.attempted > 0, module.__name__

@@ -238,7 +238,16 @@ def _decode_html(data: bytes, source: str) -> tuple[str, str, list[str]]:
 
 @register_reader(".html", ".htm", ".xhtml")
 def read_html(path: str) -> SourceText:
-    """Read an HTML file into TAB-row text with ``<i>``/``**`` emphasis markers."""
+    """Read an HTML file into TAB-row text with ``<i>``/``**`` emphasis markers.
+
+    >>> import tempfile, os
+    >>> path = os.path.join(tempfile.mkdtemp(), "p.html")
+    >>> _ = open(path, "w", encoding="utf-8").write(
+    ...     "<p>Thực hiện <em>Nghị quyết</em> &amp; <b>Kế hoạch</b></p>"
+    ...     "<table><tr><td>1</td><td>Tổ chức<br>quán triệt</td></tr></table>")
+    >>> read_html(path).raw
+    'Thực hiện <i>Nghị quyết</i> & **Kế hoạch**\\n1\\tTổ chức quán triệt\\n'
+    """
     data = Path(path).read_bytes()
     markup, encoding, notes = _decode_html(data, path)
     parser = _Extractor()
