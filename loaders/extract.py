@@ -74,7 +74,7 @@ def extract_text(text: str, source: str = "<text>") -> dict:
     chains = _chains(text, mentions)
     unnumbered = _unnumbered_records(mentions, doc)
     tasks = extract_tasks(text)
-    planned = extract_planned(text)
+    planned = extract_planned(text, tasks)
     agencies = extract_agencies(text, tasks, planned)
     return {
         "source": source,
