@@ -7,7 +7,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 GRAPH   ?= kg-graph
 
-.PHONY: demo test venv jars chromium clean extract-demo
+.PHONY: demo test venv jars chromium clean
 
 venv: $(STAMP)
 $(STAMP): pyproject.toml
@@ -16,8 +16,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	touch $(STAMP)
 
+# The main job on the embedded default (pyoxigraph, no server): build the example corpus,
+# then answer three named queries.
 demo: venv
-	$(BIN)/kg extract examples/corpus --format table
+	$(BIN)/kg build examples/corpus --out $(GRAPH)
+	@echo; echo "== lineage of 55-CTr/TU (what it implements or continues, up to central documents)"
+	$(BIN)/kg query lineage --param doc=55-CTr/TU --graph $(GRAPH) --format csv
+	@echo; echo "== implementers of 21-NQ/TW (with the delay after the resolution)"
+	$(BIN)/kg query implementers --param doc=21-NQ/TW --graph $(GRAPH)
+	@echo; echo "== planned đề án and chương trình of the corpus: issued or still open"
+	$(BIN)/kg query planned-vs-issued --graph $(GRAPH) --format csv
 
 # The embedded Neo4j launcher: classes + dependency jars under tools/neo4j/target
 # (Maven caches downloads in ~/.m2). The stamp makes a rebuild happen only on change.

@@ -12,8 +12,8 @@ from array import array
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True)
-class LoadError(Exception):
+@dataclass
+class LoadError(Exception):  # not frozen: raising sets __traceback__ on it
     """A file that could not be read: names the file and the reason."""
 
     source: str
