@@ -1,0 +1,181 @@
+"""Cypher on the loaded graph: the named queries (``queries/*.cypher``, twins of the ``.rq``
+files) and any Cypher (``kg cypher``), in a READ access-mode session unless writing is asked for.
+
+A named Cypher query has the same comment header as its SPARQL twin, with ``//``::
+
+    // name: lineage
+    // answers: …
+    // param: doc (required) the document's symbol, optionally @YEAR
+
+Parameters are Cypher parameters, never text: ``doc`` becomes ``$doc``, the list of IRIs of
+the document(s) the symbol names (found in Neo4j the way :func:`kg.query.find_documents`
+finds them in the store); every other parameter ``x`` becomes ``$p_x`` (``null`` when not
+given), so a query says ``WHERE $p_province IS NULL OR province = $p_province``.
+
+>>> [q.name for q in list_queries()][:3]
+['cited-not-loaded', 'conflicts', 'coverage']
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any, Mapping
+
+from kg.query import QUERIES_DIR, NamedQuery, Param, province_name
+from kg.store import QueryError
+
+_PARAM = re.compile(r"^//\s*param:\s*(?P<name>[\w-]+)\s*\((?P<req>required|optional)\)\s*(?P<help>.*)$")
+
+
+def _parse(path: Path) -> NamedQuery:
+    text = path.read_text(encoding="utf-8")
+    name, answers, params, in_answers = path.stem, [], [], False
+    for line in text.splitlines():
+        if not line.startswith("//"):
+            break
+        if m := _PARAM.match(line):
+            params.append(Param(m["name"], m["req"] == "required", m["help"].strip()))
+            in_answers = False
+        elif line.startswith("// name:"):
+            name = line.split(":", 1)[1].strip()
+        elif line.startswith("// answers:"):
+            answers.append(line.split(":", 1)[1].strip())
+            in_answers = True
+        elif in_answers and line.startswith("//   "):
+            answers.append(line[2:].strip())
+        elif params and line.startswith("//   "):
+            params[-1].help += " " + line[2:].strip()
+    return NamedQuery(name, path, text, " ".join(answers), params)
+
+
+def list_queries(directory: Path | None = None) -> list[NamedQuery]:
+    """The named Cypher queries, sorted by name."""
+    return sorted((_parse(p) for p in (directory or QUERIES_DIR).glob("*.cypher")), key=lambda q: q.name)
+
+
+def get_query(name: str, directory: Path | None = None) -> NamedQuery:
+    queries = {q.name: q for q in list_queries(directory)}
+    if name not in queries:
+        raise QueryError(f"unknown Cypher query {name!r}; known: {', '.join(queries)}")
+    return queries[name]
+
+
+def plain(v: Any) -> Any:
+    """Neo4j values as the plain values the SPARQL runner gives (dates as ISO strings)."""
+    if v is None or isinstance(v, (bool, int, float, str)):
+        return v
+    if isinstance(v, (dt.date, dt.datetime)):
+        return v.isoformat()
+    if hasattr(v, "iso_format"):          # neo4j.time.Date / DateTime
+        return v.iso_format()
+    if isinstance(v, (list, tuple)):
+        return [plain(x) for x in v]
+    if isinstance(v, Mapping):
+        return {k: plain(x) for k, x in v.items()}
+    if hasattr(v, "element_id"):           # a node or relationship: its properties and labels/type
+        out = {k: plain(x) for k, x in dict(v).items()}
+        if hasattr(v, "labels"):
+            out["_labels"] = sorted(v.labels)
+        if hasattr(v, "type"):
+            out["_type"] = v.type
+        return out
+    return str(v)
+
+
+def _session(driver, database: str | None, write: bool):
+    import neo4j
+
+    return driver.session(database=database, default_access_mode=neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS,
+                          notifications_min_severity="OFF")
+
+
+def run_cypher(driver, query: str, params: Mapping[str, Any] | None = None, *, database: str | None = None,
+               write: bool = False) -> list[dict[str, Any]]:
+    """Any Cypher, with parameters. Runs in a READ access-mode transaction, where the server
+    refuses a write, unless ``write=True``."""
+    from neo4j.exceptions import ClientError
+
+    def work(tx):
+        result = tx.run(query, dict(params or {}))
+        return [{k: plain(v) for k, v in rec.items()} for rec in result]
+
+    try:
+        with _session(driver, database, write) as session:
+            return session.execute_write(work) if write else session.execute_read(work)
+    except ClientError as e:
+        if e.code == "Neo.ClientError.Statement.AccessMode":
+            raise QueryError("this query writes, and the session is read-only: pass --write to allow writes") from None
+        raise QueryError(f"Cypher failed: {e.message or e}") from None
+
+
+FIND = """
+MATCH (d:Document)
+WHERE (d.symbol = $symbol OR $symbol IN coalesce(d.asWritten, [])) AND NOT d:AmbiguousReference
+  AND d.symbol IS NOT NULL
+OPTIONAL MATCH (d)-[:IN_PROVINCE]->(p:Province)
+RETURN DISTINCT d.iri AS d, d.symbol AS symbol, d.year AS year, p.name AS province
+ORDER BY d
+"""
+
+
+def pick(rows: list[dict], value: str, province: str | None) -> list[dict]:
+    """Narrow the documents a symbol names by ``@YEAR`` / ``@khóa X`` and province (as
+    :func:`kg.query.find_documents` does)."""
+    year = value.partition("@")[2].strip()
+    if year:
+        rows = [r for r in rows if str(r["year"]) == year or (not year.isdigit() and year.lower() in r["d"].lower())]
+    if province:
+        rows = [r for r in rows if r["province"] == province_name(province)]
+    return rows
+
+
+def find_documents(driver, value: str, province: str | None = None, database: str | None = None) -> list[dict]:
+    rows = run_cypher(driver, FIND, {"symbol": value.partition("@")[0].strip()}, database=database)
+    return pick(rows, value, province)
+
+
+def check_params(q: NamedQuery, params: Mapping[str, str]) -> None:
+    declared = {p.name for p in q.params}
+    unknown = sorted(set(params) - declared)
+    if unknown:
+        raise QueryError(f"query {q.name} has no parameter {', '.join(unknown)}; "
+                         f"parameters: {', '.join(sorted(declared)) or 'none'}")
+    missing = [p.name for p in q.params if p.required and not params.get(p.name)]
+    if missing:
+        raise QueryError(f"query {q.name} needs --param {missing[0]}=…")
+
+
+def add_candidates(rows: list[dict], candidates: list[dict]) -> list[dict]:
+    """The ``candidate`` and ``ambiguous`` columns :func:`kg.query.run_named` adds."""
+    if candidates:
+        by_iri = {c["d"]: c for c in candidates}
+        for r in rows:
+            c = by_iri.get(r.get("doc"))
+            if c:
+                r["candidate"] = c["symbol"] + (f"@{c['year']}" if c.get("year") else "")
+                r["ambiguous"] = len(candidates) > 1
+    return rows
+
+
+def run_named(driver, name: str, params: Mapping[str, str] | None = None, *,
+              database: str | None = None) -> list[dict[str, Any]]:
+    """Rows of a named Cypher query, with the same parameters and columns as its SPARQL twin."""
+    q = get_query(name)
+    params = dict(params or {})
+    check_params(q, params)
+    bound: dict[str, Any] = {"doc": None}
+    bound.update({"p_" + p.name.replace("-", "_"): None for p in q.params if p.name != "doc"})
+    candidates: list[dict] = []
+    for k, v in params.items():
+        if k == "doc":
+            candidates = find_documents(driver, v, params.get("province"), database)
+            if not candidates:
+                raise QueryError(f"no document {v!r} in Neo4j"
+                                 + (f" for province {params['province']}" if params.get("province") else ""))
+            bound["doc"] = [c["d"] for c in candidates]
+        elif k == "province":
+            bound["p_province"] = province_name(v)
+        else:
+            bound["p_" + k.replace("-", "_")] = v
+    return add_candidates(run_cypher(driver, q.text, bound, database=database), candidates)
