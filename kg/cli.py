@@ -17,6 +17,7 @@ from kg.commands import build as _build  # noqa: E402,F401
 from kg.commands import query as _query  # noqa: E402,F401
 from kg.commands import sparql as _sparql  # noqa: E402,F401
 from kg.commands import neo4j as _neo4j  # noqa: E402,F401
+from kg.commands import neo4j_load as _neo4j_load  # noqa: E402,F401  (kg neo4j load, kg cypher)
 from kg.commands import viz as _viz  # noqa: E402,F401
 from kg.commands import serve as _serve  # noqa: E402,F401
 

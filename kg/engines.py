@@ -65,3 +65,22 @@ def comparable(rows: list[dict[str, Any]], concat: Mapping[str, str] | None = No
         return v
     out = [tuple(sorted((c, norm(c, v)) for c, v in r.items())) for r in rows]
     return sorted(out, key=lambda t: [(c, key(v)) for c, v in t])
+
+
+def run_named_on(engine: str, name: str, params: Mapping[str, str], graph_dir: str | Path | None = None,
+                 uri: str | None = None, user: str | None = None, password: str | None = None,
+                 database: str | None = None) -> list[dict[str, Any]]:
+    """What ``kg query --engine`` runs: connects to Neo4j for ``cypher`` (options, environment or
+    the local launcher); connection problems come back as :class:`~kg.store.QueryError`."""
+    from kg.store import QueryError
+
+    if engine != "cypher":
+        return run_query(name, params, engine, graph_dir=graph_dir)
+    from kg.neo4j import connect
+
+    try:
+        driver, settings = connect.connect(uri, user, password, database)
+    except connect.Neo4jConnectionError as e:
+        raise QueryError(str(e)) from None
+    with driver:
+        return run_query(name, params, "cypher", driver=driver, database=settings.database)

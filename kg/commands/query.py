@@ -9,12 +9,19 @@ import typer
 from rich.console import Console
 
 from kg.cli import app
+from kg.commands.neo4j import DatabaseOption, PasswordOption, UriOption, UserOption
 
 
 class Format(str, Enum):
     table = "table"
     json = "json"
     csv = "csv"
+
+
+class Engine(str, Enum):
+    sparql = "sparql"
+    cypher = "cypher"
+    networkx = "networkx"
 
 
 def parse_params(items: list[str]) -> dict[str, str]:
@@ -35,8 +42,11 @@ def query_command(
     graph: Path = typer.Option(Path("kg-graph"), "--graph", "-g", help="The folder `kg build` wrote."),
     fmt: Format = typer.Option(Format.table, "--format", "-f"),
     list_: bool = typer.Option(False, "--list", help="List the named queries and their parameters."),
+    engine: Engine = typer.Option(Engine.sparql, "--engine", "-e",
+                                  help="sparql (the built store), cypher (Neo4j, after `kg neo4j load`), networkx."),
+    uri: UriOption = None, user: UserOption = None, password: PasswordOption = None, database: DatabaseOption = None,
 ) -> None:
-    """Run a named SPARQL query on the built graph."""
+    """Run a named query on the built graph (SPARQL), on Neo4j (Cypher) or in networkx."""
     from kg.query import format_rows, list_queries, run_named
     from kg.store import GraphNotFound, QueryError
 
@@ -48,7 +58,11 @@ def query_command(
                 out.print(f"    --param {p.name}=…  ({'required' if p.required else 'optional'}) {p.help}")
         return
     try:
-        rows = run_named(name, parse_params(param), graph_dir=graph)
+        if engine is Engine.sparql:
+            rows = run_named(name, parse_params(param), graph_dir=graph)
+        else:  # the other engines: kg/engines.py
+            from kg.engines import run_named_on
+            rows = run_named_on(engine.value, name, parse_params(param), graph, uri, user, password, database)
     except (GraphNotFound, QueryError) as exc:
         err.print(f"[red]kg query: {exc}[/red]")
         raise typer.Exit(2) from exc
