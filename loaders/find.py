@@ -50,7 +50,9 @@ def _pattern() -> re.Pattern[str]:
     types = "|".join(re.escape(c) for c in codes)
     d = f"[{re.escape(DASH)}]"
     letter = r"[^\W\d_]"
-    num = r"(?P<{0}>\d{{1,5}}[a-z]?)"
+    # The number's first digit is matched once, before the alternatives (see below), so each
+    # group holds the rest of the number and _build adds the first digit back.
+    num = r"(?P<{0}>\d{{0,4}}[a-z]?)"
     law = rf"{num.format('lnum')}\s*/\s*(?P<lyear>(?:19|20)\d\d)\s*/\s*(?P<lcode>QH\d{{1,2}})(?!\w)"
     state = (
         rf"{num.format('snum')}\s*/\s*(?:(?P<syear>(?:19|20)\d\d)\s*/\s*)?"
@@ -59,7 +61,9 @@ def _pattern() -> re.Pattern[str]:
     party = (
         rf"{num.format('pnum')}(?:\s*{d}\s*|\s+|)(?P<ptype>(?i:{types}))\s*(?:/|{d})\s*(?P<piss>{letter}{{1,9}})(?![\w])"
     )
-    return re.compile(rf"(?<![\w/{re.escape(DASH)}.,])(?:{law}|{state}|{party})")
+    # A leading digit (not a lookbehind) lets the regex engine skip to the next digit in C;
+    # ``\d(?<!X\d)`` tests the character before that digit exactly as ``(?<!X)\d`` did.
+    return re.compile(rf"\d(?<![\w/{re.escape(DASH)}.,]\d)(?:{law}|{state}|{party})")
 
 
 def _canon_type(code: str) -> str | None:
@@ -97,6 +101,10 @@ def find_symbols(text: str, start: int = 0, end: int | None = None) -> list[Symb
 def _build(m: re.Match[str]) -> SymbolMatch | None:
     g = m.groupdict()
     written = m.group(0)
+    first = written[0]
+    for k in ("lnum", "snum", "pnum"):
+        if g[k] is not None:
+            g[k] = first + g[k]
     if g["lnum"]:
         return SymbolMatch(m.start(), m.end(), written, g["lnum"], g["lcode"], "QH", "state", int(g["lyear"]))
     if g["snum"]:

@@ -78,7 +78,6 @@ def fold(text: str | None) -> str:
     return _fold(text) if text else ""
 
 
-@lru_cache(maxsize=32)
 def fold_aligned(text: str) -> str:
     """``text`` folded character by character: same length, so offsets carry over unchanged.
 
@@ -88,6 +87,20 @@ def fold_aligned(text: str) -> str:
     >>> fold_aligned("Tỉnh  Uỷ,")
     'tinh  uy '
     """
+    # Two caches: a whole document is folded once and kept while its many small pieces
+    # (cells, titles, blocks) come and go; one shared LRU let the pieces evict the document.
+    if len(text) > 2048:
+        return _fold_aligned_big(text)
+    return _fold_aligned_small(text)
+
+
+@lru_cache(maxsize=4)
+def _fold_aligned_big(text: str) -> str:
+    return text.translate(_TABLE)
+
+
+@lru_cache(maxsize=2048)
+def _fold_aligned_small(text: str) -> str:
     return text.translate(_TABLE)
 
 
