@@ -135,13 +135,39 @@ class QueryPool:
         self.killed = 0
         self._lock = threading.Lock()
         self._all: set[_Worker] = set()
+        self._spawn_requests: queue.Queue = queue.Queue()
+        threading.Thread(target=self._spawner, name="sparql-worker-spawner", daemon=True).start()
         for _ in range(self.size):
             self._spawn(background=False)
+
+    def _spawner(self) -> None:
+        # Every worker is started from this one long-lived thread: Linux delivers a worker's
+        # parent-death signal (see kg.sparql_worker) when the *thread* that started it ends.
+        while True:
+            reply = self._spawn_requests.get()
+            if reply is None:
+                return
+            try:
+                reply.put(_Worker(self.store_dir))
+            except OSError as exc:
+                reply.put(exc)
+
+    def _new_worker(self) -> _Worker:
+        reply: queue.Queue = queue.Queue()
+        self._spawn_requests.put(reply)
+        w = reply.get()
+        if isinstance(w, Exception):
+            raise w
+        return w
 
     def _spawn(self, background: bool = True) -> None:
         def start() -> None:
             while not self.closed:
-                w = _Worker(self.store_dir)
+                try:
+                    w = self._new_worker()
+                except OSError:
+                    time.sleep(0.5)
+                    continue
                 with self._lock:
                     self._all.add(w)
                 try:
@@ -196,6 +222,7 @@ class QueryPool:
 
     def close(self) -> None:
         self.closed = True
+        self._spawn_requests.put(None)
         with self._lock:
             workers = list(self._all)
             self._all.clear()
