@@ -35,8 +35,12 @@ $(NEO4J_STAMP): tools/neo4j/pom.xml $(wildcard tools/neo4j/src/main/java/vankien
 	mvn -q -B -f tools/neo4j/pom.xml package dependency:copy-dependencies
 	touch $@
 
-test: venv jars
+test: venv jars chromium
 	$(BIN)/python -m pytest -q
+
+# Headless Chromium for the browser tests (Debian's package; Playwright never downloads a browser).
+chromium:
+	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y --no-install-recommends chromium)
 
 clean:
 	rm -rf $(VENV) $(GRAPH) .pytest_cache
