@@ -33,7 +33,7 @@ from rapidfuzz import fuzz as _fuzz
 
 from loaders.agencies import split_agencies
 from loaders.find import find_symbols
-from loaders.fold import GAP, fold, fold_aligned, words_pattern
+from loaders.fold import GAP, bounded_words_pattern, fold, fold_aligned, words_pattern
 from loaders.tables import table
 from loaders.tasks import clean_cell, extract_tasks
 
@@ -73,8 +73,31 @@ def _nouns_alt() -> str:
 def _make_re() -> re.Pattern[str]:
     # drafting verb(s) right before a genre noun, e.g. "tham muu xay dung va ban hanh de an" (aligned fold)
     verbs = "|".join(words_pattern(v) for v in _cues("make"))
+    # the leading (?<![a-z0-9]) is moved after each verb's first word: see bounded_words_pattern
+    first = "|".join(bounded_words_pattern(v) for v in _cues("make"))
     glue = rf"{GAP}(?:cho{GAP})?(?:va{GAP})?"
-    return re.compile(rf"(?<![a-z0-9])(?:{verbs})(?:{glue}(?:{verbs}))*{GAP}({_nouns_alt()})(?![a-z0-9])")
+    return re.compile(rf"(?:{first})(?:{glue}(?:{verbs}))*{GAP}({_nouns_alt()})(?![a-z0-9])")
+
+
+@cache
+def _word_re(folded: str) -> re.Pattern[str]:
+    """A folded phrase as a whole word over aligned text (compiled once; literal start)."""
+    return re.compile(rf"{bounded_words_pattern(folded)}(?![a-z0-9])")
+
+
+@cache
+def _raw_word_re(word: str) -> re.Pattern[str]:
+    """``(?<!\w)word(?!\w)`` with the lookbehind after the first word (a literal start)."""
+    head, sep, rest = word.partition(" ")
+    return re.compile(rf"{re.escape(head)}(?<!\w{re.escape(head)}){re.escape(sep + rest)}(?!\w)")
+
+
+@cache
+def _after_noun_re() -> re.Pattern[str]:
+    return re.compile(rf"{GAP}(?:va{GAP})?(?:{_nouns_alt()})(?![a-z0-9])")
+
+
+_ABOUT_BEFORE = re.compile(rf"(?<![a-z0-9])(?:ve|ve{GAP}viec|viec)[ \x00]*$")
 
 
 def _compact(s: str) -> str:
@@ -195,7 +218,7 @@ def _cut_title(s: str) -> str:
     low = s.lower()
     cut = len(s)
     for w in _raw_cues("title_stop"):
-        for m in re.finditer(rf"(?<!\w){re.escape(w)}(?!\w)", low):
+        for m in _raw_word_re(w).finditer(low):
             if m.start() > 8:
                 cut = min(cut, m.start())
                 break
@@ -300,7 +323,7 @@ def _title_before_field(title: str, field_words: tuple[str, ...]) -> str:
     """Joined text may run on into "Mục tiêu: …": cut at a part label followed by a colon."""
     aligned = fold_aligned(title)
     for w in field_words:
-        for m in re.finditer(rf"(?<![a-z0-9]){words_pattern(w)}(?![a-z0-9])", aligned):
+        for m in _word_re(w).finditer(aligned):
             if m.start() > 0 and _FIELD_COLON.search(title[m.end():m.end() + 3]):
                 return title[:m.start()].rstrip()
     return title
@@ -310,7 +333,7 @@ def _label_value(block: str, labels: tuple[str, ...]) -> tuple[str | None, int |
     """The value after "<label> …:" in ``block`` (to the end of its sentence; wrapped lines joined)."""
     aligned = fold_aligned(block)
     for w in labels:
-        m = re.search(rf"(?<![a-z0-9]){words_pattern(w)}(?![a-z0-9])", aligned)
+        m = _word_re(w).search(aligned)
         if not m:
             continue
         s = m.end()
@@ -517,11 +540,11 @@ def _drafted(s: str, anywhere: bool, skip=None) -> list[tuple[str, str, int, int
             if before and not before.endswith((".", ";", ":", "-", "–", "+", "•")):
                 continue
         ns, ne = m.start(1), m.end(1)
-        if re.match(rf"{GAP}(?:va{GAP})?(?:{_nouns_alt()})(?![a-z0-9])", aligned[ne:ne + 40]):
+        if _after_noun_re().match(aligned[ne:ne + 40]):
             continue  # "xây dựng chương trình, kế hoạch …": a generic list of genres, not one document
         if _existing_after_noun(s, ne) or not aligned[ne:line_end].strip(" \x00"):
             continue
-        if re.search(rf"(?<![a-z0-9])(?:ve|ve{GAP}viec|viec)[ \x00]*$", aligned[max(line_start, vs - 16):vs]):
+        if _ABOUT_BEFORE.search(aligned[max(line_start, vs - 16):vs]):
             continue  # "Quyết định … về việc ban hành Quy chế …": the subject of a cited document
         noun = _compact(m.group(1))
         title = _cut_title(s[ns:line_end])
