@@ -112,6 +112,18 @@ def _alias_pattern() -> re.Pattern[str]:
     return re.compile(r"(?<![a-z0-9])" + _trie_regex(agency_aliases()) + r"(?![a-z0-9])")
 
 
+@cache
+def _alias_scan() -> re.Pattern[str]:
+    """The same aliases, each found with the boundary character before it (group 1: the alias).
+
+    A pattern that opens with a lookbehind makes the engine start a match at every offset of
+    the document; opening with ``[^a-z0-9]`` it skips through the words in C. An alias ends
+    with a letter or digit, so no alias starts right where the previous one ended and the
+    boundary character is never shared; the range start is tried with :func:`_alias_pattern`.
+    """
+    return re.compile(r"[^a-z0-9](" + _trie_regex(agency_aliases()) + r")(?![a-z0-9])")
+
+
 _PAREN = re.compile(r"\([^()]*\)")
 _LEADING_NOISE = re.compile(r"^[\s\-–+•*]+|[\s,.;:*]+$")
 
@@ -198,10 +210,16 @@ def find_agency_mentions(text: str, start: int = 0, end: int | None = None) -> l
     """(start, end, canonical) for every alias occurrence in ``text[start:end]``, longest first."""
     aligned = fold_aligned(text)
     aliases = agency_aliases()
+    end = len(text) if end is None else end
     out = []
-    for m in _alias_pattern().finditer(aligned, start, len(text) if end is None else end):
-        key = " ".join(m.group(0).replace("\x00", " ").split())
-        out.append((m.start(), m.end(), aliases[key]))
+    first = _alias_pattern().match(aligned, start, end)  # an alias right at the range start
+    if first:
+        key = " ".join(first.group(0).replace("\x00", " ").split())
+        out.append((first.start(), first.end(), aliases[key]))
+        start = first.end()
+    for m in _alias_scan().finditer(aligned, start, end):
+        key = " ".join(m.group(1).replace("\x00", " ").split())
+        out.append((m.start(1), m.end(1), aliases[key]))
     return out
 
 
