@@ -22,9 +22,7 @@ class Format(str, Enum):
     table = "table"
 
 
-def iter_records(paths: list[str], jobs: int = 1) -> Iterator[dict]:
-    """Extraction records for every file under ``paths``, in input order."""
-    from loaders.extract import extract_path
+def _input_files(paths: list[str]) -> list[str]:
     from loaders.load import iter_input_files
 
     files: list[str] = []
@@ -33,14 +31,53 @@ def iter_records(paths: list[str], jobs: int = 1) -> Iterator[dict]:
             print(f"kg extract: {path}: {skipped}", file=sys.stderr)
             continue
         files.append(path)
+    return files
+
+
+def _ordered(fn, files: list[str], jobs: int) -> Iterator:
+    """``map(fn, files)`` over ``jobs`` worker processes, in input order, with a bounded number
+    of files in flight (memory follows the largest files, not the number of files)."""
     if jobs <= 1 or len(files) <= 1:
-        yield from map(extract_path, files)
+        yield from map(fn, files)
         return
+    from collections import deque
     from concurrent.futures import ProcessPoolExecutor
 
+    # The first file is done here before the workers are forked: its patterns, tables and
+    # folding table are then built once and shared (copy-on-write) instead of once per worker.
+    yield fn(files[0])
+    window = 4 * jobs  # enough to keep every worker busy while the next result is awaited
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        # chunksize 1 keeps big files from queuing behind each other; map keeps input order.
-        yield from pool.map(extract_path, files, chunksize=1)
+        pending: deque = deque()
+        todo = iter(files[1:])
+        for path in todo:
+            pending.append(pool.submit(fn, path))
+            if len(pending) >= window:
+                break
+        while pending:
+            result = pending.popleft().result()
+            nxt = next(todo, None)
+            if nxt is not None:
+                pending.append(pool.submit(fn, nxt))
+            yield result
+
+
+def iter_records(paths: list[str], jobs: int = 1) -> Iterator[dict]:
+    """Extraction records for every file under ``paths``, in input order."""
+    from loaders.extract import extract_path
+
+    yield from _ordered(extract_path, _input_files(paths), jobs)
+
+
+def _render(path: str, fmt: str) -> tuple[str, list[dict]]:
+    """One file's output text and its errors. Runs in the workers: the parent only writes
+    strings, so serializing does not wait on one process while the others idle."""
+    from loaders.extract import extract_path
+
+    rec = extract_path(path)
+    if fmt == "jsonl":
+        return json.dumps(rec, ensure_ascii=False) + "\n", rec.get("errors") or []
+    return json.dumps(rec, ensure_ascii=False, indent=1), rec.get("errors") or []
 
 
 @app.command()
@@ -52,26 +89,38 @@ def extract(
     """Find each document's identity and every document it cites."""
     failed = 0
     first = True
+    files = _input_files(paths)
     if format is Format.json:
         sys.stdout.write("[")
-    for rec in iter_records(paths, jobs):
-        if rec.get("errors"):
-            failed += 1
-            for err in rec["errors"]:
-                print(f"kg extract: error: {err['message']}", file=sys.stderr)
-        if format is Format.jsonl:
-            sys.stdout.write(json.dumps(rec, ensure_ascii=False) + "\n")
-        elif format is Format.json:
-            sys.stdout.write(("" if first else ",\n") + json.dumps(rec, ensure_ascii=False, indent=1))
-        else:
+    if format is Format.table:
+        from loaders.extract import extract_path
+
+        for rec in _ordered(extract_path, files, jobs):
+            failed += _report_errors(rec.get("errors"))
             _print_table(rec)
-        first = False
-        sys.stdout.flush()
+            sys.stdout.flush()
+    else:
+        from functools import partial
+
+        for out, errors in _ordered(partial(_render, fmt=format.value), files, jobs):
+            failed += _report_errors(errors)
+            if format is Format.jsonl:
+                sys.stdout.write(out)
+            else:
+                sys.stdout.write(("" if first else ",\n") + out)
+            first = False
+            sys.stdout.flush()
     if format is Format.json:
         sys.stdout.write("]\n")
     if failed:
         print(f"kg extract: {failed} file(s) could not be read", file=sys.stderr)
         raise typer.Exit(1)
+
+
+def _report_errors(errors: list[dict] | None) -> int:
+    for err in errors or ():
+        print(f"kg extract: error: {err['message']}", file=sys.stderr)
+    return 1 if errors else 0
 
 
 def _print_table(rec: dict) -> None:
