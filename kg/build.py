@@ -28,7 +28,7 @@ from typing import Callable, Iterable
 
 from kg.rdf import DEFAULT_BASE, PREFIXES, to_ntriples, to_rdf, validate
 from kg.resolve import Corpus, QualityRecord, resolve
-from kg.store import write_store
+from kg.store import dump_turtle, write_store
 
 INPUT_SUFFIXES = {".txt", ".md", ".html", ".htm", ".docx", ".doc", ".pdf", ".rtf"}
 CACHE_DIR = "cache"
@@ -211,7 +211,6 @@ def build(paths: Iterable[str | Path], out: str | Path = "kg-graph", jsonld: boo
     graph = to_rdf(corpus, base=base)
     nt = to_ntriples(graph)
     (out / "graph.nt").write_text(nt, encoding="utf-8")
-    (out / "graph.ttl").write_bytes(graph.serialize(format="turtle", encoding="utf-8"))
     if jsonld:
         context = {p: str(ns) for p, ns in PREFIXES.items()}
         (out / "graph.jsonld").write_bytes(graph.serialize(format="json-ld", context=context, encoding="utf-8"))
@@ -221,6 +220,7 @@ def build(paths: Iterable[str | Path], out: str | Path = "kg-graph", jsonld: boo
     (out / "quality.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     (out / "quality.md").write_text(quality_markdown(report), encoding="utf-8")
     write_store(out, nt)
+    dump_turtle(out, out / "graph.ttl", PREFIXES)   # instance IRIs in full: their paths have slashes
     result = BuildResult(out=out, files=len(files), extracted=extracted, documents=len(corpus.documents),
                          relations=len(corpus.relations), triples=len(graph), quality=len(corpus.quality),
                          errors=[q.message for q in corpus.quality if q.kind == "extraction_error"])

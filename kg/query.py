@@ -120,9 +120,8 @@ def _values(var: str, terms: list[Any]) -> str:
     return f"VALUES ?{var} {{ {' '.join(str(t) for t in terms)} }}"
 
 
-def run_named(name: str, params: Mapping[str, str] | None = None, graph_dir: str | Path | None = None,
-              store: ox.Store | None = None) -> list[dict[str, Any]]:
-    """Rows of a named query with its parameters bound (see the module doc)."""
+def bind_named(name: str, params: Mapping[str, str] | None, store: ox.Store) -> tuple[str, list[dict[str, Any]]]:
+    """The text of a named query with its ``VALUES`` clauses, and the documents ``doc`` named."""
     q = get_query(name)
     params = dict(params or {})
     declared = {p.name: p for p in q.params}
@@ -133,7 +132,6 @@ def run_named(name: str, params: Mapping[str, str] | None = None, graph_dir: str
     missing = [p.name for p in q.params if p.required and not params.get(p.name)]
     if missing:
         raise QueryError(f"query {name} needs --param {missing[0]}=…")
-    store = store or open_store(graph_dir)
     clauses, candidates = [], []
     for k, v in params.items():
         if k == "doc":
@@ -148,7 +146,15 @@ def run_named(name: str, params: Mapping[str, str] | None = None, graph_dir: str
             clauses.append(_values("p_" + k.replace("-", "_"), [ox.Literal(v)]))
     if "#PARAMS" not in q.text:
         raise QueryError(f"query {name} has no #PARAMS line")
-    text = q.text.replace("#PARAMS", "\n  ".join(clauses), 1)
+    return q.text.replace("#PARAMS", "\n  ".join(clauses), 1), candidates
+
+
+def run_named(name: str, params: Mapping[str, str] | None = None, graph_dir: str | Path | None = None,
+              store: ox.Store | None = None) -> list[dict[str, Any]]:
+    """Rows of a named query with its parameters bound (see the module doc)."""
+    get_query(name)   # an unknown name is reported before a missing graph
+    store = store or open_store(graph_dir)
+    text, candidates = bind_named(name, params, store)
     rows = select(store, text, name=name)
     if candidates:
         by_iri = {c["d"]: c for c in candidates}

@@ -40,6 +40,13 @@ def write_store(out: str | Path, ntriples: str) -> Path:
     return path
 
 
+def dump_turtle(out: str | Path, path: str | Path, prefixes: Mapping[str, str]) -> None:
+    """Write the store's default graph as Turtle (pyoxigraph's serializer: fast on large graphs)."""
+    store = ox.Store.read_only(str(Path(out) / STORE_DIR))
+    store.dump(output=str(path), format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(),
+               prefixes={k: str(v) for k, v in prefixes.items()})
+
+
 def open_store(graph_dir: str | Path | None = None) -> ox.Store:
     """Open the store of a built graph read-only; :class:`GraphNotFound` if there is none."""
     d = Path(graph_dir or DEFAULT_GRAPH_DIR)
