@@ -228,6 +228,7 @@ class _Collector:
         self.text = text
         self.items: dict[str, dict] = {}
         self.unknown: dict[str, str] = {}
+        self.starts: dict[str, set[int]] = {}  # mention starts per item (a set: items get many)
 
     def add(self, name: str, role: str, as_written: str, span: tuple[int, int] | None = None) -> None:
         if not name:
@@ -241,8 +242,11 @@ class _Collector:
         aw = " ".join(as_written.replace("*", " ").split())
         if aw and aw not in item["as_written"]:
             item["as_written"].append(aw)
-        if span and all(m["start"] != span[0] for m in item["mentions"]):
-            item["mentions"].append({"start": span[0], "end": span[1], "text": self.text[span[0]:span[1]]})
+        if span:
+            starts = self.starts.setdefault(name, set())
+            if span[0] not in starts:
+                starts.add(span[0])
+                item["mentions"].append({"start": span[0], "end": span[1], "text": self.text[span[0]:span[1]]})
 
     def add_list(self, value: str | list | None, role: str, span: tuple[int, int] | None = None,
                  bare: bool = False) -> None:

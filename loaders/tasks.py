@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from loaders.find import find_symbols
 from loaders.fold import fold
@@ -66,24 +66,31 @@ def header_roles(cells: list[str]) -> dict[int, str] | None:
     """
     roles: dict[int, str] = {}
     for i, cell in enumerate(cells):
-        if len(cell) > 120:
-            continue  # a content cell, not a header word
-        key = fold(clean_cell(cell))
-        if not key:
-            continue
-        words = f" {key} "
-        for word, role in _column_words():
-            # 'tt' only as a whole cell: "TT" also occurs inside "Thường trực"-like words.
-            if role == "tt":
-                if key == word:
-                    roles[i] = role
-                    break
-            elif f" {word} " in words:
-                roles[i] = role
-                break
+        role = _cell_role(cell)
+        if role is not None:
+            roles[i] = role
     found = set(roles.values())
     if "tt" in found and "content" in found and len(found) >= 3:
         return roles
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _cell_role(cell: str) -> str | None:
+    """The role a header cell names, or None (cached: every table row is tried as a header)."""
+    if len(cell) > 120:
+        return None  # a content cell, not a header word
+    key = fold(clean_cell(cell))
+    if not key:
+        return None
+    words = f" {key} "
+    for word, role in _column_words():
+        # 'tt' only as a whole cell: "TT" also occurs inside "Thường trực"-like words.
+        if role == "tt":
+            if key == word:
+                return role
+        elif f" {word} " in words:
+            return role
     return None
 
 
