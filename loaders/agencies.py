@@ -87,9 +87,17 @@ def _trie_regex(words) -> str:
             node = node.setdefault(ch, {})
         node[""] = True
 
+    depth: dict[int, int] = {}  # id(node) -> _depth(node), each computed once (was quadratic)
+
+    def measure(node: dict) -> int:
+        d = depth[id(node)] = 1 + max((measure(v) for k, v in node.items() if k), default=0)
+        return d
+
+    measure(trie)
+
     def emit(node: dict) -> str:
         branches = []
-        for ch in sorted((k for k in node if k), key=lambda k: -_depth(node[k])):
+        for ch in sorted((k for k in node if k), key=lambda k: -depth[id(node[k])]):
             piece = GAP if ch == " " else re.escape(ch)
             branches.append(piece + emit(node[ch]))
         end = "" in node
@@ -108,8 +116,13 @@ def _depth(node: dict) -> int:
 
 
 @cache
+def _alias_trie() -> str:
+    return _trie_regex(agency_aliases())
+
+
+@cache
 def _alias_pattern() -> re.Pattern[str]:
-    return re.compile(r"(?<![a-z0-9])" + _trie_regex(agency_aliases()) + r"(?![a-z0-9])")
+    return re.compile(r"(?<![a-z0-9])" + _alias_trie() + r"(?![a-z0-9])")
 
 
 @cache
@@ -121,7 +134,7 @@ def _alias_scan() -> re.Pattern[str]:
     with a letter or digit, so no alias starts right where the previous one ended and the
     boundary character is never shared; the range start is tried with :func:`_alias_pattern`.
     """
-    return re.compile(r"[^a-z0-9](" + _trie_regex(agency_aliases()) + r")(?![a-z0-9])")
+    return re.compile(r"[^a-z0-9](" + _alias_trie() + r")(?![a-z0-9])")
 
 
 _PAREN = re.compile(r"\([^()]*\)")
