@@ -249,7 +249,8 @@ def run_named(G: nx.MultiDiGraph, name: str, params: Mapping[str, str] | None = 
     doc = None
     for k, v in params.items():
         if k == "doc":
-            candidates = find_documents(G, v, params.get("province"))
+            narrow = params.get("province") if "?p_province" not in q.text else None   # as kg.query does
+            candidates = find_documents(G, v, narrow)
             if not candidates:
                 raise QueryError(f"no document {v!r} in the graph"
                                  + (f" for province {params['province']}" if params.get("province") else ""))

@@ -135,7 +135,9 @@ def bind_named(name: str, params: Mapping[str, str] | None, store: ox.Store) -> 
     clauses, candidates = [], []
     for k, v in params.items():
         if k == "doc":
-            candidates = find_documents(store, v, params.get("province"))
+            # ``province`` narrows the symbol only in a query that does not filter its rows by it
+            narrow = params.get("province") if "?p_province" not in q.text else None
+            candidates = find_documents(store, v, narrow)
             if not candidates:
                 raise QueryError(f"no document {v!r} in the graph"
                                  + (f" for province {params['province']}" if params.get("province") else ""))

@@ -12,7 +12,7 @@ WHERE $p_province IS NULL OR pl = $p_province
 WITH doc, COUNT { (doc)-[:CITED_IN]->(:SourceFile) } AS citingFiles
 WHERE citingFiles > 0
 CALL (doc) {
-  MATCH (citer:Document {loaded: true})-[:CITES|IMPLEMENTS|CONTINUES|CONCRETIZES|BASED_ON|AMENDS|REPLACES|REPEALS|ISSUED_BY_DECISION|GUIDES|REVIEWS]->(doc)
+  MATCH (citer:Document {loaded: true})-[:AMENDS|BASED_ON|CITES|CONCRETIZES|CONTINUES|GUIDES|IMPLEMENTS|ISSUED_BY_DECISION|REPEALS|REPLACES|REVIEWS]->(doc)
   WHERE citer.symbol IS NOT NULL
   WITH DISTINCT citer.symbol AS s ORDER BY s
   RETURN reduce(acc = null, x IN collect(s) | CASE WHEN acc IS NULL THEN x ELSE acc + ', ' + x END) AS citedBy

@@ -6,7 +6,7 @@
 MATCH (doc:Document {scope: 'central'})
 WHERE doc.symbol IS NOT NULL AND NOT doc:AmbiguousReference AND EXISTS { (doc)-[:CITED_IN]->() }
   AND ($doc IS NULL OR doc.iri IN $doc)
-OPTIONAL MATCH (impl)-[:IMPLEMENTS|CONTINUES|CONCRETIZES*1..]->(doc)
+OPTIONAL MATCH (impl)-[:CONCRETIZES|CONTINUES|IMPLEMENTS*1..]->(doc)
 WITH doc, collect(DISTINCT impl) AS impls
 MATCH (p:Province)
 WHERE p.name IS NOT NULL AND EXISTS { (:Document {loaded: true})-[:IN_PROVINCE]->(p) }

@@ -4,7 +4,7 @@
 // param: doc (required) the implemented document's symbol, optionally @YEAR (21-NQ/TW, 18-NQ/TW@2017)
 // param: province (optional) only implementers of this province
 MATCH (doc:Resource) WHERE doc.iri IN $doc
-MATCH (implementer)-[:IMPLEMENTS|CONTINUES|CONCRETIZES*1..]->(doc)
+MATCH (implementer)-[:CONCRETIZES|CONTINUES|IMPLEMENTS*1..]->(doc)
 WITH DISTINCT doc, implementer
 WHERE implementer.loaded IS NOT NULL
 OPTIONAL MATCH (implementer)-[:IN_PROVINCE]->(p:Province)
@@ -12,6 +12,6 @@ WITH doc, implementer, p.name AS province
 WHERE $p_province IS NULL OR province = $p_province
 RETURN doc.iri AS doc, implementer.iri AS implementer, coalesce(implementer.symbol, implementer.label) AS symbol,
        implementer.date AS date, province,
-       EXISTS { (implementer)-[:IMPLEMENTS|CONTINUES|CONCRETIZES]->(doc) } AS direct,
+       EXISTS { (implementer)-[:CONCRETIZES|CONTINUES|IMPLEMENTS]->(doc) } AS direct,
        implementer.dayNumber - doc.dayNumber AS delayDays, implementer.loaded AS loaded
 ORDER BY province, date, symbol

@@ -4,9 +4,9 @@
 // param: doc (required) the document's symbol, optionally @YEAR (55-CTr/TU, 11-CTr/TU@2021)
 // param: province (optional) narrows the symbol to one province (Tuyên Quang or tuyen-quang)
 MATCH (doc:Resource) WHERE doc.iri IN $doc
-MATCH (doc)-[:IMPLEMENTS|CONTINUES|CONCRETIZES*0..]->(from)
+MATCH (doc)-[:CONCRETIZES|CONTINUES|IMPLEMENTS*0..]->(from)
 WITH DISTINCT doc, from
-MATCH (from)-[st:IMPLEMENTS|CONTINUES|CONCRETIZES]->(to)
+MATCH (from)-[st:CONCRETIZES|CONTINUES|IMPLEMENTS]->(to)
 WITH doc, from, st.relation AS relation, to, min(st.quote) AS quote, collect(DISTINCT st.source) AS srcs
 CALL (srcs) {
   UNWIND srcs AS s WITH s ORDER BY s

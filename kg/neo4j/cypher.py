@@ -83,7 +83,7 @@ def plain(v: Any) -> Any:
     return str(v)
 
 
-def _session(driver, database: str | None, write: bool):
+def _session(driver, database: str | None, write: bool = False):
     import neo4j
 
     return driver.session(database=database, default_access_mode=neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS,
@@ -169,7 +169,8 @@ def run_named(driver, name: str, params: Mapping[str, str] | None = None, *,
     candidates: list[dict] = []
     for k, v in params.items():
         if k == "doc":
-            candidates = find_documents(driver, v, params.get("province"), database)
+            narrow = params.get("province") if "$p_province" not in q.text else None   # as kg.query does
+            candidates = find_documents(driver, v, narrow, database)
             if not candidates:
                 raise QueryError(f"no document {v!r} in Neo4j"
                                  + (f" for province {params['province']}" if params.get("province") else ""))

@@ -269,13 +269,19 @@ def wipe(driver, database: str | None = None) -> None:
         session.run(WIPE).consume()
 
 
-def current_state(driver, database: str | None = None) -> tuple[dict[str, str], dict[str, dict]]:
+def _read(driver, database: str | None, query: str) -> list[dict]:
+    """A read in a READ session with the server's notifications off (they would warn that
+    ``hash`` does not exist yet on an empty database)."""
     import neo4j
 
-    nodes = {r["iri"]: r["hash"] for r in driver.execute_query(
-        STATE_NODES, database_=database, routing_=neo4j.RoutingControl.READ).records}
-    rels = {r["key"]: dict(r) for r in driver.execute_query(
-        STATE_RELS, database_=database, routing_=neo4j.RoutingControl.READ).records}
+    with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS,
+                        notifications_min_severity="OFF") as session:
+        return session.execute_read(lambda tx: [r.data() for r in tx.run(query)])
+
+
+def current_state(driver, database: str | None = None) -> tuple[dict[str, str], dict[str, dict]]:
+    nodes = {r["iri"]: r["hash"] for r in _read(driver, database, STATE_NODES)}
+    rels = {r["key"]: r for r in _read(driver, database, STATE_RELS)}
     return nodes, rels
 
 
@@ -349,17 +355,12 @@ def _doing(phase: str) -> str:
 
 def counts(driver, database: str | None = None) -> dict[str, int]:
     """Nodes and relationships the loader manages, and per label / type (for tests and reports)."""
-    import neo4j
-
-    rc = neo4j.RoutingControl.READ
-    n = driver.execute_query(f"MATCH (n:{RESOURCE}) RETURN count(n) AS c", database_=database, routing_=rc).records[0]["c"]
-    r = driver.execute_query(f"MATCH (:{RESOURCE})-[r]->(:{RESOURCE}) WHERE r.{REL_KEY} IS NOT NULL RETURN count(r) AS c",
-                             database_=database, routing_=rc).records[0]["c"]
+    n = _read(driver, database, f"MATCH (n:{RESOURCE}) RETURN count(n) AS c")[0]["c"]
+    r = _read(driver, database, f"MATCH (:{RESOURCE})-[r]->(:{RESOURCE}) WHERE r.{REL_KEY} IS NOT NULL "
+                                "RETURN count(r) AS c")[0]["c"]
     out = {"nodes": n, "relationships": r}
-    for rec in driver.execute_query(f"MATCH (n:{RESOURCE}) UNWIND labels(n) AS l RETURN l, count(*) AS c",
-                                    database_=database, routing_=rc).records:
+    for rec in _read(driver, database, f"MATCH (n:{RESOURCE}) UNWIND labels(n) AS l RETURN l, count(*) AS c"):
         out[f":{rec['l']}"] = rec["c"]
-    for rec in driver.execute_query(f"MATCH (:{RESOURCE})-[r]->(:{RESOURCE}) RETURN type(r) AS t, count(*) AS c",
-                                    database_=database, routing_=rc).records:
+    for rec in _read(driver, database, f"MATCH (:{RESOURCE})-[r]->(:{RESOURCE}) RETURN type(r) AS t, count(*) AS c"):
         out[f"[:{rec['t']}]"] = rec["c"]
     return out
