@@ -23,6 +23,7 @@ import re
 from functools import cache, lru_cache
 
 from loaders.fold import GAP, fold, fold_aligned, words_pattern
+from loaders.linescan import LineScan
 from loaders.tables import table
 
 ROLE_ORDER = ("issuer", "signer_org", "lead", "cooperating", "recipient", "member", "assignee")
@@ -293,6 +294,8 @@ _RECIPIENTS = re.compile(r"^[\s\t*]*Nơi nhận\s*:?", re.M | re.I)
 _BULLET = re.compile(r"^\s*[-–+•]\s*(.+?)\s*$")
 _ROLE_PREFIX = re.compile(r"^(?:Lưu(?:\s*:)?|Chuyên viên|(?:Đ/c\s+)?Chánh, Phó Chánh)\s+", re.I)
 _TCTH = re.compile(r"^\s*(?:[IVX]+|[A-Z])\s*[.\-–]\s*TỔ CHỨC THỰC HIỆN\s*$", re.M)
+# Line-start patterns scanned over whole documents: see loaders.linescan.
+_TM_SCAN, _RECIPIENTS_SCAN, _TCTH_SCAN = LineScan(_TM), LineScan(_RECIPIENTS), LineScan(_TCTH)
 _NOT_ASSIGNEE_BEFORE = re.compile(r"(?:\bcủa|\bvới|\bbáo cáo|\btham mưu(?: cho)?|\btrình|\bthay mặt)\s*$", re.I)
 
 
@@ -305,7 +308,7 @@ def extract_agencies(text: str, tasks: list[dict], planned: list[dict]) -> list[
     """
     col = _Collector(text)
     _issuers(text, col)
-    for m in _TM.finditer(text):
+    for m in _TM_SCAN.finditer(text):
         name = canonical_agency(m.group(1))
         if name:
             col.add(name, "signer_org", m.group(0).strip(" *"), (m.start(1), m.end(1)))
@@ -335,7 +338,7 @@ def extract_agencies(text: str, tasks: list[dict], planned: list[dict]) -> list[
 def _issuers(text: str, col: _Collector) -> None:
     """Agencies in the heading block: up to the subject line ("thực hiện …", "về …") or the body."""
     pos = 0
-    for n, line in enumerate(text.split("\n")):
+    for n, line in enumerate(text.split("\n", 41)):  # only 41 lines are read
         stripped = line.strip(" \t*")
         if n > 40 or re.match(r"^(?:thực hiện|về|Thực hiện|Căn cứ|-|I[.\-\s]|Nơi nhận|T\s*/\s*M)", stripped):
             break
@@ -346,10 +349,10 @@ def _issuers(text: str, col: _Collector) -> None:
 
 
 def _recipients(text: str, col: _Collector) -> None:
-    for m in _RECIPIENTS.finditer(text):
+    for m in _RECIPIENTS_SCAN.finditer(text):
         pos = m.end()
         seen = 0
-        for line in text[pos:].split("\n")[:40]:
+        for line in text[pos:].split("\n", 40)[:40]:  # only 40 lines are read
             start = pos
             pos += len(line) + 1
             b = _BULLET.match(line)
@@ -365,10 +368,10 @@ def _recipients(text: str, col: _Collector) -> None:
 
 
 def _assignees(text: str, col: _Collector) -> None:
-    m = _TCTH.search(text)
+    m = _TCTH_SCAN.search(text)
     if not m:
         return
-    end_m = _RECIPIENTS.search(text, m.end())
+    end_m = _RECIPIENTS_SCAN.search(text, m.end())
     end = end_m.start() if end_m else len(text)
     for s, e, canon in find_agency_mentions(text, m.end(), end):
         before = text[max(m.end(), s - 25):s]

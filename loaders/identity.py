@@ -17,6 +17,7 @@ from functools import cache
 
 from loaders.find import find_symbols
 from loaders.parse import DATE_WORDS, make_date, noun_before, parse_tail, term_label
+from loaders.linescan import LineScan
 from loaders.segment import ANNEX_CAPTION, Zones, zones
 from loaders.tables import table
 
@@ -29,6 +30,7 @@ PERSON = re.compile(r"^[ \t*]*(?P<name>(?:[A-ZĐ][a-zà-ỹđ]* ){1,4}[A-ZĐ][a-
 PROVINCE_HEADER = re.compile(r"(?:TỈNH|THÀNH)\s+(?:ỦY|UỶ)\s+(?P<p>[A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ \-]+?)\s*$", re.M)
 SIGNED_BY = re.compile(r"Ký bởi:\s*(?:Tỉnh|Thành)\s+ủy\s+(?P<p>[A-ZĐ][\w \-]+?)\s*$", re.M | re.I)
 OF_BODY = re.compile(r"^\s*(?:CỦA\s+)?(?P<body>BAN CHẤP HÀNH ĐẢNG BỘ (?:TỈNH|THÀNH PHỐ)|BAN THƯỜNG VỤ (?:TỈNH|THÀNH)\s+(?:ỦY|UỶ)|THƯỜNG TRỰC (?:TỈNH|THÀNH)\s+(?:ỦY|UỶ)|(?:TỈNH|THÀNH)\s+(?:ỦY|UỶ))(?P<rest>[^\n]*)$", re.M)
+_ANNEX_CAPTION, _SIGN_FOR = LineScan(ANNEX_CAPTION), LineScan(SIGN_FOR)  # see loaders.linescan
 TERM_IN = re.compile(r"\(\s*(?:khóa|khoá)\s+(?P<t>[IVXLC]+|\d+)\s*\)", re.I)
 
 
@@ -172,7 +174,7 @@ def _title_block(text: str, z: Zones, doc: dict) -> None:
 
 
 def _annex_caption(text: str, z: Zones, doc: dict) -> None:
-    for m in ANNEX_CAPTION.finditer(text):
+    for m in _ANNEX_CAPTION.finditer(text):
         syms = find_symbols(text, m.end(), m.end() + 40)
         if not syms:
             continue
@@ -196,7 +198,7 @@ def _annex_caption(text: str, z: Zones, doc: dict) -> None:
 
 def _signature(text: str, z: Zones, doc: dict) -> None:
     region = text[z.opening_end:]
-    m = SIGN_FOR.search(region)
+    m = _SIGN_FOR.search(region)
     if not m:
         return
     after = region[m.end():m.end() + 300]

@@ -17,12 +17,17 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
+from loaders.linescan import LineScan
+
 SECTION_HEADING = re.compile(
     r"^[ \t*]*(?:[IVX]{1,5}\s*[.\-–:]|[A-E]\s*[.\-–])\s*\**\s*[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ]", re.M)
 ANNEX_CAPTION = re.compile(
     r"^[ \t(*]*(?:Kèm theo|Ban hành kèm theo)\s+(?P<noun>[^\n]{0,40}?)\s*(?:số\s*)?(?=\d)", re.I | re.M)
 SIGNATURE = re.compile(r"^[ \t*]*(?:Nơi nhận\s*:|T/M\s|TM\.?\s|K/T\s|KT\.\s)", re.M)
 TABLE_SECTION_ROW = re.compile(r"^(?P<num>[IVX]{1,5}|[A-E])\.?\t(?P<title>[^\t\n]+)", re.M)
+# Line-start patterns scanned over whole documents: see loaders.linescan.
+_SECTION_HEADING, _SIGNATURE, _ANNEX_CAPTION, _TABLE_SECTION_ROW = (
+    LineScan(SECTION_HEADING), LineScan(SIGNATURE), LineScan(ANNEX_CAPTION), LineScan(TABLE_SECTION_ROW))
 # Clause boundaries are paragraph and cell breaks, and sentence ends (". " before a capital).
 SENTENCE_END = re.compile(r"\.(?=\s+[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ\-–+*])|:\s*$", re.M)
 
@@ -68,15 +73,15 @@ class Zones:
 
 def zones(text: str) -> Zones:
     n = len(text)
-    m = SECTION_HEADING.search(text)
+    m = _SECTION_HEADING.search(text)
     if m:
         opening_end = m.start()
     else:  # no numbered sections: the opening is the first paragraph that announces the text
         colon = re.search(r"(?:như sau|cụ thể như sau|sau đây)\s*:\s*$", text, re.M)
         opening_end = colon.end() if colon else (text.find("\n", 1) if "\n" in text[1:] else n)
-    sig = [s.start() for s in SIGNATURE.finditer(text) if s.start() > opening_end]
+    sig = [s.start() for s in _SIGNATURE.finditer(text) if s.start() > opening_end]
     signature_start = sig[0] if sig else n
-    ann = [a.start() for a in ANNEX_CAPTION.finditer(text) if a.start() > opening_end]
+    ann = [a.start() for a in _ANNEX_CAPTION.finditer(text) if a.start() > opening_end]
     annex_start = ann[0] if ann else n
-    sections = [(r.start(), r["num"], r["title"].strip()) for r in TABLE_SECTION_ROW.finditer(text)]
+    sections = [(r.start(), r["num"], r["title"].strip()) for r in _TABLE_SECTION_ROW.finditer(text)]
     return Zones(text, opening_end, signature_start, annex_start, sections)
