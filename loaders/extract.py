@@ -13,7 +13,9 @@ of the record, so that a corpus run goes on with the other files::
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 
 from loaders.classify import RANK, chain_cue, coordinated, cue_before, stronger
@@ -122,9 +124,14 @@ def _mentions(text: str, z: Zones, doc: dict, warnings: list[dict]) -> list[Ment
             warnings.append({"kind": kind, "message": f"{s.symbol}: date '{quote}' does not exist; left empty",
                              "start": a, "end": b})
         out.append(m)
-    symbol_spans = [(m.start, m.phrase_end) for m in out]
+    # "is u.start inside a citation span": spans sorted by start, with the running maximum of
+    # their ends, answer it by bisection instead of a pass over every span.
+    symbol_spans = sorted((m.start, m.phrase_end) for m in out)
+    span_starts = [a for a, _ in symbol_spans]
+    reach = list(accumulate((b for _, b in symbol_spans), max))
     for u in find_unnumbered(text):
-        if any(a <= u.start < b for a, b in symbol_spans):
+        i = bisect_right(span_starts, u.start)
+        if i and reach[i - 1] > u.start:
             continue  # part of a numbered citation ("Nghị quyết số …")
         if u.kind not in ("congress_resolution", "plenum_resolution") and LIST_ITEM_BEFORE.fullmatch(text, text.rfind("\n", 0, u.start) + 1, u.start):
             continue  # "3. Đề án phát triển …": an item the document plans, not one it cites

@@ -30,10 +30,56 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     return [(r["kind"], re.compile(r["pattern"])) for r in table("unnumbered")]
 
 
+@cache
+def _scans() -> list[tuple[str, re.Pattern[str], str]]:
+    """(kind, pattern, a literal every match contains): a text without that literal is skipped
+    with one substring test instead of a regex scan of the whole document."""
+    return [(kind, rx, required_literal(rx)) for kind, rx in _patterns()]
+
+
+def required_literal(rx: re.Pattern[str]) -> str:
+    """The longest run of literal characters that every match of ``rx`` contains ("" if none
+    is certain). Only plain characters in sequence count, at top level or inside groups that
+    must match once; anything case-insensitive, repeated, optional or alternative ends a run.
+
+    >>> required_literal(re.compile(r"[;,] (?P<label>Quy định (?!số)(?:về )?[a-z]{8,}?)"))
+    'Quy định '
+    """
+    try:
+        from re import _parser as sre_parse
+    except ImportError:  # pragma: no cover
+        import sre_parse  # type: ignore[no-redef]
+    if rx.flags & re.I:
+        return ""
+    best = ""
+
+    def walk(items) -> None:
+        nonlocal best
+        run: list[str] = []
+        for op, av in items:
+            if op is sre_parse.LITERAL:
+                run.append(chr(av))
+                continue
+            if len(run) > len(best):
+                best = "".join(run)
+            run = []
+            if op is sre_parse.SUBPATTERN:
+                _group, add_flags, del_flags, sub = av
+                if not add_flags and not del_flags:
+                    walk(sub.data)
+        if len(run) > len(best):
+            best = "".join(run)
+
+    walk(sre_parse.parse(rx.pattern, rx.flags).data)
+    return best
+
+
 def find_unnumbered(text: str) -> list[Unnumbered]:
     hits: list[Unnumbered] = []
     taken: list[tuple[int, int]] = []
-    for kind, rx in _patterns():
+    for kind, rx, literal in _scans():
+        if literal not in text:
+            continue  # no match possible
         group = "label" if "label" in rx.groupindex else 0
         for m in rx.finditer(text):
             a, b = m.span(group)
