@@ -80,6 +80,32 @@ def _make_re() -> re.Pattern[str]:
 
 
 @cache
+def _make_starts() -> tuple[re.Pattern[str], ...]:
+    """One literal-prefixed pattern per first word of the drafting verbs: every match of
+    :func:`_make_re` starts at a hit of one of them."""
+    firsts = dict.fromkeys(v.split()[0] for v in _cues("make"))
+    return tuple(re.compile(bounded_words_pattern(w)) for w in firsts)
+
+
+def _make_matches(aligned: str):
+    """``_make_re().finditer(aligned)``, trying the full pattern only where a verb's first word
+    stands (found by literal scans, much faster than the pattern's own scan of every letter)."""
+    full = _make_re()
+    if len(aligned) < 2048:
+        yield from full.finditer(aligned)
+        return
+    starts = sorted({m.start() for rx in _make_starts() for m in rx.finditer(aligned)})
+    pos = 0
+    for s in starts:
+        if s < pos:
+            continue  # inside the previous match, as finditer would skip it
+        m = full.match(aligned, s)
+        if m:
+            yield m
+            pos = m.end()
+
+
+@cache
 def _word_re(folded: str) -> re.Pattern[str]:
     """A folded phrase as a whole word over aligned text (compiled once; literal start)."""
     return re.compile(rf"{bounded_words_pattern(folded)}(?![a-z0-9])")
@@ -528,7 +554,7 @@ def _drafted(s: str, anywhere: bool, skip=None) -> list[tuple[str, str, int, int
     """
     out = []
     aligned = fold_aligned(s)
-    for m in _make_re().finditer(aligned):
+    for m in _make_matches(aligned):
         vs = m.start()
         if skip and skip(vs):
             continue
