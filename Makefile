@@ -38,6 +38,15 @@ $(NEO4J_STAMP): tools/neo4j/pom.xml $(wildcard tools/neo4j/src/main/java/vankien
 test: venv jars chromium
 	$(BIN)/python -m pytest -q
 
+# Neo4j with the demo corpus: build it, start the bundled Neo4j 5.26 (127.0.0.1, no auth),
+# load the graph and print the Bolt URI for Neo4j Browser or cypher-shell (`kg neo4j stop` stops it).
+.PHONY: neo4j-demo
+neo4j-demo: venv jars
+	$(BIN)/kg build examples/corpus --out $(GRAPH)
+	$(BIN)/kg neo4j start
+	$(BIN)/kg neo4j load --graph $(GRAPH)
+	@echo "Bolt URI: $$($(BIN)/python -c 'from kg.neo4j import server; print(server.running_info().uri)')  (no auth; cypher-shell -a <URI>)"
+
 # Headless Chromium for the browser tests (Debian's package; Playwright never downloads a browser).
 chromium:
 	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y --no-install-recommends chromium)
