@@ -142,10 +142,12 @@ _PAREN = re.compile(r"\([^()]*\)")
 _LEADING_NOISE = re.compile(r"^[\s\-–+•*]+|[\s,.;:*]+$")
 
 
+@lru_cache(maxsize=4096)  # the same cells and list items come back row after row
 def _clean_name(name: str) -> str:
     return _LEADING_NOISE.sub("", _PAREN.sub(" ", name)).strip()
 
 
+@lru_cache(maxsize=4096)
 def canonical_agency(name: str, context: str | None = None) -> str | None:
     """The canonical name of ``name`` if the alias table knows it (``context``: the list it stands in)."""
     key = fold(_clean_name(name))
