@@ -20,6 +20,7 @@ Roles: ``issuer`` (header of the document), ``signer_org`` (``T/M …`` line), `
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import cache, lru_cache
 
 from loaders.fold import GAP, fold, fold_aligned, words_pattern
@@ -239,6 +240,30 @@ def find_agency_mentions(text: str, start: int = 0, end: int | None = None) -> l
     return out
 
 
+def _mentions_within(text: str, full: list[tuple[int, int, str]], ends: list[int], a: int, b: int
+                     ) -> list[tuple[int, int, str]]:
+    """``find_agency_mentions(text, a, b)`` taken from ``full`` (the whole text's mentions)
+    instead of scanning the range again.
+
+    The two agree unless a mention of the whole text crosses ``a`` or ``b`` (the range scan
+    would then see another one), or a mention could end at ``b`` inside the range but not in
+    the whole text (a letter on both sides of ``b``); in those cases the range is scanned.
+    ``ends``: the end of each of ``full`` (mentions do not overlap, so ends ascend too).
+    """
+    aligned = fold_aligned(text)
+    if 0 < b < len(aligned) and aligned[b - 1].isalnum() and aligned[b].isalnum():
+        return find_agency_mentions(text, a, b)
+    out = []
+    for s, e, canon in full[bisect_right(ends, a):]:  # the first that ends after a
+        if s >= b:
+            break
+        if s < a < e or s < b < e:
+            return find_agency_mentions(text, a, b)
+        if a <= s and e <= b:
+            out.append((s, e, canon))
+    return out
+
+
 class _Collector:
     def __init__(self, text: str) -> None:
         self.text = text
@@ -309,7 +334,9 @@ def extract_agencies(text: str, tasks: list[dict], planned: list[dict]) -> list[
     agency in ``text``; for unknown ones, where they were written in a role), ``known``.
     """
     col = _Collector(text)
-    _issuers(text, col)
+    full = find_agency_mentions(text)  # scanned once; ranges are read from it
+    ends = [e for _, e, _ in full]
+    _issuers(text, col, full, ends)
     for m in _TM_SCAN.finditer(text):
         name = canonical_agency(m.group(1))
         if name:
@@ -325,9 +352,9 @@ def extract_agencies(text: str, tasks: list[dict], planned: list[dict]) -> list[
         sc = p.get("steering_committee") or {}
         col.add_list(sc.get("members"), "member", span)
     _recipients(text, col)
-    _assignees(text, col)
+    _assignees(text, col, full, ends)
     # Every occurrence of a known agency counts as a mention.
-    for s, e, canon in find_agency_mentions(text):
+    for s, e, canon in full:
         if canon in col.items:
             col.add(canon, col.items[canon]["roles"][0], text[s:e], (s, e))
     out = list(col.items.values())
@@ -337,7 +364,7 @@ def extract_agencies(text: str, tasks: list[dict], planned: list[dict]) -> list[
     return out
 
 
-def _issuers(text: str, col: _Collector) -> None:
+def _issuers(text: str, col: _Collector, full: list[tuple[int, int, str]], ends: list[int]) -> None:
     """Agencies in the heading block: up to the subject line ("thực hiện …", "về …") or the body."""
     pos = 0
     for n, line in enumerate(text.split("\n", 41)):  # only 41 lines are read
@@ -345,7 +372,7 @@ def _issuers(text: str, col: _Collector) -> None:
         if n > 40 or re.match(r"^(?:thực hiện|về|Thực hiện|Căn cứ|-|I[.\-\s]|Nơi nhận|T\s*/\s*M)", stripped):
             break
         if stripped and not re.search(r"ĐẢNG CỘNG SẢN|Số\b|ngày", stripped):
-            for s, e, canon in find_agency_mentions(text, pos, pos + len(line)):
+            for s, e, canon in _mentions_within(text, full, ends, pos, pos + len(line)):
                 col.add(canon, "issuer", text[s:e], (s, e))
         pos += len(line) + 1
 
@@ -369,13 +396,13 @@ def _recipients(text: str, col: _Collector) -> None:
             col.add_list(value, "recipient", (start, pos - 1))
 
 
-def _assignees(text: str, col: _Collector) -> None:
+def _assignees(text: str, col: _Collector, full: list[tuple[int, int, str]], ends: list[int]) -> None:
     m = _TCTH_SCAN.search(text)
     if not m:
         return
     end_m = _RECIPIENTS_SCAN.search(text, m.end())
     end = end_m.start() if end_m else len(text)
-    for s, e, canon in find_agency_mentions(text, m.end(), end):
+    for s, e, canon in _mentions_within(text, full, ends, m.end(), end):
         before = text[max(m.end(), s - 25):s]
         if _NOT_ASSIGNEE_BEFORE.search(before):
             continue
