@@ -31,57 +31,100 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
 
 
 @cache
-def _scans() -> list[tuple[str, re.Pattern[str], str]]:
-    """(kind, pattern, a literal every match contains): a text without that literal is skipped
-    with one substring test instead of a regex scan of the whole document."""
-    return [(kind, rx, required_literal(rx)) for kind, rx in _patterns()]
+def _scans() -> list[tuple[str, re.Pattern[str], str, tuple[int, int] | None]]:
+    """(kind, pattern, a literal every match contains, its offset range in a match): a text
+    without that literal is skipped with one substring test instead of a regex scan of the
+    whole document; with it, a pattern that does not open with the literal is tried only
+    where the literal places a match start."""
+    out = []
+    for kind, rx in _patterns():
+        literal, offsets = required_literal(rx, with_offsets=True)
+        out.append((kind, rx, literal, offsets))
+    return out
 
 
-def required_literal(rx: re.Pattern[str]) -> str:
+def _finditer(rx: re.Pattern[str], text: str, literal: str, offsets: tuple[int, int] | None):
+    """``rx.finditer(text)``; where the required literal stands ``offsets`` after the match
+    start (and not at it), only the starts that the literal's occurrences allow are tried."""
+    if not literal or offsets is None or offsets == (0, 0):
+        yield from rx.finditer(text)  # the engine already skips to a literal prefix
+        return
+    lo, hi = offsets
+    starts: set[int] = set()
+    i = text.find(literal)
+    while i >= 0:
+        starts.update(range(max(0, i - hi), i - lo + 1))
+        i = text.find(literal, i + 1)
+    pos = 0
+    for s in sorted(starts):
+        if s < pos:
+            continue  # inside the previous match, as finditer goes on after it
+        m = rx.match(text, s)
+        if m:
+            yield m
+            pos = m.end()
+
+
+def required_literal(rx: re.Pattern[str], with_offsets: bool = False):
     """The longest run of literal characters that every match of ``rx`` contains ("" if none
     is certain). Only plain characters in sequence count, at top level or inside groups that
     must match once; anything case-insensitive, repeated, optional or alternative ends a run.
+    ``with_offsets``: also (least, most) characters between a match start and the run, or
+    None when that is unbounded.
 
-    >>> required_literal(re.compile(r"[;,] (?P<label>Quy định (?!số)(?:về )?[a-z]{8,}?)"))
-    'Quy định '
+    >>> required_literal(re.compile(r"[;,] (?P<label>Quy định (?!số)(?:về )?[a-z]{8,}?)"), True)
+    ('Quy định ', (2, 2))
+    >>> required_literal(re.compile(r"(?:nghiêm|tốt) (?P<label>quy định về [^;.]{8,160})"), True)
+    ('quy định về ', (4, 7))
     """
     try:
         from re import _parser as sre_parse
     except ImportError:  # pragma: no cover
         import sre_parse  # type: ignore[no-redef]
     if rx.flags & re.I:
-        return ""
-    best = ""
+        return ("", None) if with_offsets else ""
+    best, best_at = "", None
+    unbounded = sre_parse.MAXREPEAT
 
-    def walk(items) -> None:
-        nonlocal best
+    def walk(items, lo: int, hi: int | None) -> None:
+        """``lo``/``hi``: least/most characters a match has consumed when ``items`` begin."""
+        nonlocal best, best_at
         run: list[str] = []
+        run_at = (lo, hi)
         for op, av in items:
             if op is sre_parse.LITERAL:
+                if not run:
+                    run_at = (lo, hi)
                 run.append(chr(av))
+                lo, hi = lo + 1, None if hi is None else hi + 1
                 continue
             if len(run) > len(best):
-                best = "".join(run)
+                best, best_at = "".join(run), run_at
             run = []
             if op is sre_parse.SUBPATTERN:
                 _group, add_flags, del_flags, sub = av
                 if not add_flags and not del_flags:
-                    walk(sub.data)
+                    walk(sub.data, lo, hi)
+            w_lo, w_hi = sre_parse.SubPattern(sre_parse.State(), [(op, av)]).getwidth()
+            lo = lo + w_lo
+            hi = None if hi is None or w_hi >= unbounded else hi + w_hi
         if len(run) > len(best):
-            best = "".join(run)
+            best, best_at = "".join(run), run_at
 
-    walk(sre_parse.parse(rx.pattern, rx.flags).data)
-    return best
+    walk(sre_parse.parse(rx.pattern, rx.flags).data, 0, 0)
+    if not with_offsets:
+        return best
+    return best, (best_at if best_at and best_at[1] is not None else None)
 
 
 def find_unnumbered(text: str) -> list[Unnumbered]:
     hits: list[Unnumbered] = []
     taken: list[tuple[int, int]] = []
-    for kind, rx, literal in _scans():
+    for kind, rx, literal, offsets in _scans():
         if literal not in text:
             continue  # no match possible
         group = "label" if "label" in rx.groupindex else 0
-        for m in rx.finditer(text):
+        for m in _finditer(rx, text, literal, offsets):
             a, b = m.span(group)
             if any(a < y and b > x for x, y in taken):
                 continue
