@@ -13,7 +13,7 @@ number or day (``Số      - CTr/TU``, ``ngày    tháng 10 năm 2020``) marks a
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from loaders.find import find_symbols
 from loaders.parse import DATE_WORDS, make_date, noun_before, parse_tail, term_label
@@ -45,10 +45,17 @@ def _provinces() -> list[tuple[str, str]]:
     return sorted(out, key=lambda p: len(p[0]), reverse=True)
 
 
+@cache
+def _provinces_lower() -> tuple[tuple[str, str, str, str], ...]:
+    """(spelling, spelling + " ", " " + spelling, canonical), lower-cased once."""
+    return tuple((s.lower(), s.lower() + " ", " " + s.lower(), c) for s, c in _provinces())
+
+
+@lru_cache(maxsize=2048)  # the same names recur in every document of a province
 def province_named(s: str) -> str | None:
     low = " ".join(s.split()).lower()
-    for spelling, canonical in _provinces():
-        if low == spelling.lower() or low.startswith(spelling.lower() + " ") or low.endswith(" " + spelling.lower()):
+    for spelling, head, tail, canonical in _provinces_lower():
+        if low == spelling or low.startswith(head) or low.endswith(tail):
             return canonical
     return None
 
