@@ -32,7 +32,7 @@ QUERIES = [
     ("implementers", {"doc": "21-NQ/TW@2022"}),
     ("coverage", {"doc": "43-NQ/TW"}),
     ("tasks-by-agency", {"agency": "Ban Tổ chức", "province": "Tuyên Quang"}),
-    ("planned-vs-issued", {"doc": "01-CTr/TU", "province": "Tuyên Quang"}),
+    ("planned-vs-issued", {"doc": "01-CTr/TU", "status": "issued"}),
     ("cited-not-loaded", {"province": "Tuyên Quang"}),
     ("conflicts", {"kind": "type_code_typo"}),
 ]
