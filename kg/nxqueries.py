@@ -182,7 +182,7 @@ def coverage(G, doc, p) -> list[dict]:
         for prov in provinces:
             here = [i for i in impls if prov in _out(G, i, "IN_PROVINCE")]
             rows.append({"doc": n, "symbol": d["symbol"], "date": _a(G, n, "date"), "province": G.nodes[prov]["name"],
-                         "covered": bool(here), "implementers": _join(G.nodes[i].get("symbol") for i in here)})
+                         "covered": bool(here), "implementers": _join(_sym(G, i) for i in here)})
     return rows
 
 

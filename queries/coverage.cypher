@@ -14,7 +14,7 @@ WHERE p.name IS NOT NULL AND EXISTS { (:Document {loaded: true})-[:IN_PROVINCE]-
 WITH doc, p, [i IN impls WHERE EXISTS { (i)-[:IN_PROVINCE]->(p) }] AS here
 CALL (here) {
   UNWIND here AS i
-  WITH DISTINCT i.symbol AS s WHERE s IS NOT NULL
+  WITH DISTINCT coalesce(i.symbol, i.label) AS s WHERE s IS NOT NULL
   WITH s ORDER BY s
   RETURN reduce(acc = null, x IN collect(s) | CASE WHEN acc IS NULL THEN x ELSE acc + ', ' + x END) AS implementers
 }
