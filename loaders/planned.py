@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from rapidfuzz import fuzz as _fuzz
 
@@ -150,6 +150,7 @@ def _period_res() -> tuple[tuple[re.Pattern[str], str], ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=2048)  # deadlines repeat down a table ("Thường xuyên", "Quý IV/2021")
 def deadline_date(deadline: str | None) -> str | None:
     """Last day (YYYY-MM-DD) of the latest period a deadline names, or None.
 
@@ -220,6 +221,7 @@ def _starts_with_any(folded: str, words: tuple[str, ...]) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def _noun_at_start(s: str) -> tuple[str, str] | None:
     """(kind, folded noun) when ``s`` opens with a genre noun."""
     key = fold(s[:60])

@@ -38,6 +38,7 @@ _PAGE_NO = re.compile(r"^\s*(?:-\s*)?\d{1,3}(?:\s*-)?\s*$")
 _SUBROW = re.compile(r"^(?:[-+*•]|[a-zđ]\)?|[a-zđ]\.)$")
 
 
+@lru_cache(maxsize=8192)  # a row is cleaned several times (roles, section rows, emit)
 def clean_cell(value: str | None) -> str:
     """A cell's text without markup (``<i>``, ``<p>``, ``*…*``) and with single spaces.
 
