@@ -197,7 +197,12 @@ def _classify(text: str, z: Zones, mentions: list[Mention], doc: dict) -> None:
                 linked = True
             elif coordinated(gap) and len(gap) <= 400:
                 target = prev
-                if ";" in gap or (prev.tail and prev.tail.subject) or prev.unnumbered:
+                # Back to the head of the list after a ";", after a citation that ended with its
+                # subject, and after a short back-reference closing a chain ("Kế hoạch số 147-KH/TU
+                # … thực hiện Kết luận số 21-KL/TW, Quy định số 101-QĐ/TW …": 101 is not 147's object).
+                short_back_reference = prev.chain_parent is not None and prev.tail is not None and not (
+                    prev.tail.date or prev.tail.body)
+                if ";" in gap or (prev.tail and prev.tail.subject) or prev.unnumbered or short_back_reference:
                     target = prev.top or prev
                 if target.chain_parent is not None and target is prev:
                     m.chain_parent, m.chain_relation = target.chain_parent, target.chain_relation

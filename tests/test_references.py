@@ -190,3 +190,16 @@ def test_mentions_carry_offsets_and_quotes():
     m = extract_text(text)["references"][0]["mentions"][0]
     assert text[m["start"]:m["end"]] == m["text"]
     assert m["text"].startswith("Quy định số 22-QĐ/TU ngày 22/01/2019")
+
+
+def test_short_back_reference_closes_a_chain():
+    # c001: 101-QĐ/TW is continued by the program, it is not an object of 147-KH/TU.
+    text = ("Tiếp tục đẩy mạnh thực hiện Kết luận số 21-KL/TW ngày 25/10/2021 của Ban Chấp hành Trung ương Đảng về "
+            "đẩy mạnh xây dựng, chỉnh đốn Đảng, Kế hoạch số 147-KH/TU ngày 14/01/2022 của Ban Chấp hành Đảng bộ tỉnh "
+            "thực hiện Kết luận số 21-KL/TW, Quy định số 101-QĐ/TW ngày 07/6/2012 của Ban Bí thư quy định về trách "
+            "nhiệm nêu gương của cán bộ, đảng viên.")
+    rec = extract_text(text)
+    assert {(e["source"], e["relation"], e["target"]) for e in rec["chain_edges"]} == {
+        ("147-KH/TU", "implements", "21-KL/TW")}
+    assert {r["symbol"]: r["relation"] for r in rec["references"]} == {
+        "21-KL/TW": "continues", "147-KH/TU": "continues", "101-QĐ/TW": "continues"}
