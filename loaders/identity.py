@@ -110,8 +110,8 @@ def document_identity(text: str, z: Zones | None = None) -> dict:
             doc["province"] = province_named(m["p"]) or m["p"].title()
     if doc["province"] is None:
         doc["province"] = _most_named_province(text)
-    if doc["issuing_body"] is None and doc["issuer_code"] == "TU":
-        doc["issuing_body"] = "Ban Chấp hành Đảng bộ tỉnh"
+    if doc["issuing_body"] is None:
+        doc["issuing_body"] = _body_from_signature(doc)
     if doc["symbol"] is None and doc["number"] is None and doc["type"] and not doc["is_draft"]:
         doc["is_draft"] = bool(re.search(r"\bDỰ THẢO\b", head, re.I))
     if doc["term"] is None:
@@ -227,6 +227,20 @@ def _signature(text: str, z: Zones, doc: dict) -> None:
     cap = m["cap"].replace(".", "").replace(" ", "")
     doc["signing_capacity"] = f"{'T/M' if cap in ('T/M', 'TM') else cap} {_title_case(m['org'].strip())}"
     doc["evidence"].append(f"{m.group(0).strip()} {title}")
+
+
+def _body_from_signature(doc: dict) -> str | None:
+    """No "CỦA …" under the title: "T/M BAN THƯỜNG VỤ" signs for the standing committee,
+    "T/M TỈNH ỦY" for the whole committee (Ban Chấp hành)."""
+    cap = (doc.get("signing_capacity") or "").lower()
+    city = "thành" in cap
+    if "thường vụ" in cap:
+        return "Ban Thường vụ Thành ủy" if city else "Ban Thường vụ Tỉnh ủy"
+    if "thường trực" in cap:
+        return "Thường trực Thành ủy" if city else "Thường trực Tỉnh ủy"
+    if "tỉnh ủy" in cap or "thành ủy" in cap or (not cap and doc.get("issuer_code") == "TU"):
+        return "Ban Chấp hành Đảng bộ thành phố" if city else "Ban Chấp hành Đảng bộ tỉnh"
+    return None
 
 
 def _title_case(s: str) -> str:

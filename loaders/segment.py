@@ -19,8 +19,11 @@ from dataclasses import dataclass, field
 
 from loaders.linescan import LineScan
 
+# The body starts at the first numbered part (I-, A.) or, in decisions and regulations, at
+# "QUYẾT ĐỊNH:" / "Điều 1." after the "Căn cứ …;" preamble.
 SECTION_HEADING = re.compile(
-    r"^[ \t*]*(?:[IVX]{1,5}\s*[.\-–:]|[A-E]\s*[.\-–])\s*\**\s*[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ]", re.M)
+    r"^[ \t*]*(?:[IVX]{1,5}\s*[.\-–:]|[A-E]\s*[.\-–]|Điều\s+1\s*[.:]|(?:QUYẾT ĐỊNH|QUYẾT NGHỊ|KẾT LUẬN)\s*:)"
+    r"\s*\**\s*[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ]", re.M)
 ANNEX_CAPTION = re.compile(
     r"^[ \t(*]*(?:Kèm theo|Ban hành kèm theo)\s+(?P<noun>[^\n]{0,40}?)\s*(?:số\s*)?(?=\d)", re.I | re.M)
 SIGNATURE = re.compile(r"^[ \t*]*(?:Nơi nhận\s*:|T/M\s|TM\.?\s|K/T\s|KT\.\s)", re.M)

@@ -203,3 +203,15 @@ def test_short_back_reference_closes_a_chain():
         ("147-KH/TU", "implements", "21-KL/TW")}
     assert {r["symbol"]: r["relation"] for r in rec["references"]} == {
         "21-KL/TW": "continues", "147-KH/TU": "continues", "101-QĐ/TW": "continues"}
+
+
+def test_decision_preamble_gives_based_on_and_signature_gives_the_body():
+    text = ("TỈNH ỦY HÀ GIANG\n*\nSố 128-QĐ/TU\nHà Giang, ngày 05 tháng 3 năm 2024\nQUYẾT ĐỊNH\nban hành Quy chế làm việc\n"
+            "- Căn cứ Điều lệ Đảng;\n- Căn cứ Quy định số 24-QĐ/TW ngày 30/7/2021 của Ban Chấp hành Trung ương Đảng về "
+            "thi hành Điều lệ Đảng;\nQUYẾT ĐỊNH:\nĐiều 1. Ban hành kèm theo Quyết định này Quy chế làm việc. Thực hiện "
+            "Kết luận số 21-KL/TW ngày 25/10/2021.\nT/M BAN THƯỜNG VỤ\nBÍ THƯ\n\nĐặng Quốc Khánh\n")
+    rec = extract_text(text)
+    assert {r["symbol"]: r["relation"] for r in rec["references"]} == {"24-QĐ/TW": "based_on", "21-KL/TW": "references"}
+    d = rec["document"]
+    assert (d["symbol"], d["date"], d["province"], d["issuing_body"], d["signer"]) == (
+        "128-QĐ/TU", "2024-03-05", "Hà Giang", "Ban Thường vụ Tỉnh ủy", "Đặng Quốc Khánh")
