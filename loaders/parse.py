@@ -135,6 +135,13 @@ def fold(s: str) -> str:
     return " ".join(s.lower().split())
 
 
+YEAR_ONLY = re.compile(r"\s*,?\s*\(?\s*(?:ban hành\s+)?năm\s+(?P<y>(?:19|20)\d\d)\b\s*\)?", re.I)
+# Capitalized organization names ("Bộ Nội vụ", "Ban Kinh tế Trung ương"): words stay capitalized
+# (or are the joiners "và", "các") up to the next lowercase word.
+OTHER_BODY = re.compile(
+    r"(?P<body>(?:Bộ|Ban|Ủy ban|Văn phòng|Sở|Hội đồng|Đảng ủy|Đảng đoàn|Thường trực)\s+[A-ZĐ][^\s,;()]*"
+    r"(?:\s+(?!về\b|thực hiện\b|ban hành\b|quy định\b|hướng dẫn\b|tại\b|đã\b)[^\s,;()]+){0,6}?)"
+    r"(?=\s+(?:về|thực hiện|ban hành|quy định|hướng dẫn)\b|\s*[,;()]|\.\s|\s*$)")
 TERM = re.compile(r"\s*,?\s*\(?\s*(?:khóa|khoá|nhiệm kỳ)\s+(?P<t>[IVXLC]+|\d{1,2})\b\s*\)?", re.I)
 PLENUM = re.compile(r"\s*,?\s*(?:của\s+)?Hội nghị\s+(?:lần thứ\s+\S+|Trung ương\s+\d+)\s+(?:của\s+)?", re.I)
 OF = re.compile(r"\s*,?\s*(?:của|do)\s+", re.I)
@@ -176,6 +183,12 @@ def parse_tail(text: str, pos: int, limit: int | None = None) -> Tail:
             pos = hit.end
             if text.startswith(")", pos) and "(" in text[m.start():m.end()]:
                 pos += 1
+    if tail.date_text is None:
+        # "Nghị quyết số 18-NQ/TW năm 2017": only the year is given.
+        y = YEAR_ONLY.match(text, pos, limit)
+        if y:
+            tail.year = int(y["y"])
+            pos = y.end()
     tail.end = pos
     # A plenum phrase may stand between date and body ("Hội nghị lần thứ tám Ban Chấp hành …").
     p = PLENUM.match(text, pos, limit)
@@ -193,6 +206,13 @@ def parse_tail(text: str, pos: int, limit: int | None = None) -> Tail:
             canonical, level = body_index()[fold(b["body"])]
             tail.body, tail.body_text, tail.body_level = canonical, b["body"], level
             pos = tail.end = b.end()
+        elif of:
+            # A body the table does not know: a ministry or a named organization, as written.
+            g = OTHER_BODY.match(text, body_pos, limit)
+            if g:
+                tail.body = tail.body_text = " ".join(g["body"].split())
+                tail.body_level = "state" if g["body"].startswith(("Bộ ", "Sở ", "Ủy ban nhân dân")) else None
+                pos = tail.end = g.end()
     t = TERM.match(text, pos, limit)
     if t and t["t"]:
         tail.term = term_label(t["t"])

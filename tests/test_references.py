@@ -215,3 +215,15 @@ def test_decision_preamble_gives_based_on_and_signature_gives_the_body():
     d = rec["document"]
     assert (d["symbol"], d["date"], d["province"], d["issuing_body"], d["signer"]) == (
         "128-QĐ/TU", "2024-03-05", "Hà Giang", "Ban Thường vụ Tỉnh ủy", "Đặng Quốc Khánh")
+
+
+def test_year_only_and_bodies_outside_the_table():
+    text = ("Tiếp tục thực hiện Nghị quyết số 18-NQ/TW năm 2017 về tinh gọn bộ máy; Chỉ thị số 05/CT-BNV ngày 12/3/2021 "
+            "của Bộ Nội vụ về công tác văn thư; Nghị quyết số 18-NQ/TW ngày 16/6/2022 của BCH Trung ương Đảng khóa XIII "
+            "về đất đai.")
+    refs = {r["symbol"]: r for r in extract_text(text)["references"]}
+    assert set(refs) == {"18-NQ/TW@2017", "18-NQ/TW@2022", "05/CT-BNV"}
+    assert refs["18-NQ/TW@2017"]["year"] == 2017 and refs["18-NQ/TW@2017"]["date"] is None
+    assert refs["05/CT-BNV"]["issuing_body"] == "Bộ Nội vụ"
+    assert refs["18-NQ/TW@2022"]["term"] == "XIII"
+    assert refs["18-NQ/TW@2022"]["issuing_body"] == "Ban Chấp hành Trung ương Đảng"
