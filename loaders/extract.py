@@ -338,7 +338,7 @@ def _absorb(e: dict, m: Mention, text: str, warnings: list[dict]) -> None:
                              "message": f"{e['symbol']} is dated {e['date']} and {t.date} in this document",
                              "start": m.start, "end": m.phrase_end})
         e["date"] = e["date"] or t.date
-        e["year"] = e["year"] or t.year
+    e["year"] = e["year"] or t.year
     for key, val in (("issuing_body", t.body), ("term", t.term), ("subject", t.subject)):
         if val and not e[key]:
             e[key] = val
