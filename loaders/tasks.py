@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
-from loaders.find import find_symbols
+from loaders.find import find_symbols, symbols_within
 from loaders.fold import fold
 from loaders.tables import table
 
@@ -217,7 +217,7 @@ def _emit(text: str, row: _Row, inherited: str | None) -> dict:
     lead = cell.get("lead")
     refs: list[str] = []
     for s, e in row.spans:
-        for m in find_symbols(text, s, e):
+        for m in symbols_within(text, s, e):  # row spans end at a line break
             if m.symbol not in refs:
                 refs.append(m.symbol)
     issued_as = None
