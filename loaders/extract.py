@@ -221,11 +221,18 @@ def _classify(text: str, z: Zones, mentions: list[Mention], doc: dict) -> None:
                 section = z.table_section_at(m.start)
                 if section and "tiếp tục" in section[1].lower():
                     m.relation = "continues"
-        if m.unnumbered and m.chain_parent and m.chain_parent.unnumbered and m.chain_parent.unnumbered.kind == "plan":
+        if m.unnumbered and m.chain_parent and _bare_genre(m.chain_parent):
             plan = m.chain_parent
             plan.unnumbered.label = " ".join(text[plan.start:m.end].split())
             plan.is_self = _names_self(plan.unnumbered.label, doc)
         prev = m
+
+
+def _bare_genre(m: Mention) -> bool:
+    """A genre noun with no title of its own ("Chương trình hành động" before "thực hiện <X>"):
+    it is named by what it implements, and means nothing without it."""
+    u = m.unnumbered
+    return u is not None and u.kind == "plan" and len(u.text.split()) <= 4
 
 
 def _names_self(label: str, doc: dict) -> bool:
@@ -371,7 +378,7 @@ def _chains(text: str, mentions: list[Mention]) -> list[dict]:
         src, dst = _label(p), _label(m)
         if not src or not dst or src == dst:
             continue
-        if p.unnumbered and p.unnumbered.kind == "plan" and m.unnumbered:
+        if _bare_genre(p) and m.unnumbered:
             src = " ".join(text[p.start:m.end].split())
         key = (src, m.chain_relation, dst)
         if key in seen:
@@ -393,7 +400,7 @@ def _unnumbered_records(mentions: list[Mention], doc: dict) -> list[dict]:
         u = m.unnumbered
         if u is None:
             continue
-        if m.is_self or (u.kind == "plan" and not any(c.chain_parent is m for c in mentions)):
+        if m.is_self or (_bare_genre(m) and not any(c.chain_parent is m for c in mentions)):
             continue
         key = " ".join(u.label.lower().split())
         g = groups.get(key)

@@ -227,3 +227,17 @@ def test_year_only_and_bodies_outside_the_table():
     assert refs["05/CT-BNV"]["issuing_body"] == "Bộ Nội vụ"
     assert refs["18-NQ/TW@2022"]["term"] == "XIII"
     assert refs["18-NQ/TW@2022"]["issuing_body"] == "Ban Chấp hành Trung ương Đảng"
+
+
+def test_unnumbered_work_programme_and_named_projects():
+    # c000, C.2 and planned item 2: documents named without a number.
+    text = ("Các cấp ủy cụ thể hóa trong chương trình công tác toàn khóa của Ban Chấp hành Đảng bộ tỉnh khóa XVII, "
+            "kế hoạch thực hiện chương trình công tác toàn khóa của Ban Chấp hành Đảng bộ tỉnh; nhân rộng việc thực hiện "
+            "đề án du lịch thông minh tại các khu, điểm du lịch của tỉnh.")
+    rec = extract_text(text)
+    labels = {u["label"]: u["kind"] for u in rec["unnumbered"]}
+    assert labels == {
+        "chương trình công tác toàn khóa của Ban Chấp hành Đảng bộ tỉnh khóa XVII": "plan",
+        "kế hoạch thực hiện chương trình công tác toàn khóa của Ban Chấp hành Đảng bộ tỉnh": "plan",
+        "đề án du lịch thông minh tại các khu": "project"}
+    assert rec["chain_edges"] == []
