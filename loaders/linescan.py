@@ -23,8 +23,9 @@ except ImportError:  # pragma: no cover
 
 
 class LineScan:
-    """``search``/``finditer`` of ``rx`` (``re.M``, opening with ``^``, no top-level ``|``,
-    never matching the empty string), with the same results as the pattern's own."""
+    """``search``/``finditer`` of ``rx``, with the same results as the pattern's own. Only a
+    pattern under ``re.M`` that opens with ``^``, has no top-level ``|`` and never matches the
+    empty string is scanned line by line; any other is simply run as it is."""
 
     def __init__(self, rx: re.Pattern[str]) -> None:
         parsed = _sre_parse.parse(rx.pattern, rx.flags)
@@ -32,7 +33,8 @@ class LineScan:
         if (not rx.flags & re.M or not rx.pattern.startswith("^") or first is None
                 or first[0] is not _sre_parse.AT or first[1] is not _sre_parse.AT_BEGINNING  # line start under re.M
                 or parsed.getwidth()[0] == 0):
-            raise ValueError(f"not a line-start pattern: {rx.pattern!r}")
+            self.rx, self._nl = rx, None  # not a line-start pattern: no shortcut
+            return
         self.rx = rx
         # parsed.data[0] is the only ^ at top level and the body has no top-level "|" (that
         # would have parsed as one BRANCH item), so "\n(?:body)" is "^body" after a newline.
@@ -40,6 +42,8 @@ class LineScan:
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
         end = len(text) if endpos is None else min(endpos, len(text))
+        if self._nl is None:
+            return self.rx.search(text, pos, end)
         if pos > end:
             return None
         if pos == 0 or text[pos - 1] == "\n":
@@ -50,6 +54,9 @@ class LineScan:
         return self.rx.match(text, hit.start() + 1, end) if hit else None
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match[str]]:
+        if self._nl is None:
+            yield from self.rx.finditer(text, pos, len(text) if endpos is None else endpos)
+            return
         while True:
             m = self.search(text, pos, endpos)
             if m is None:
