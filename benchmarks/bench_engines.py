@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"networkx graph built in {time.perf_counter() - t:.1f} s "
                   f"({G.number_of_nodes()} nodes, {G.number_of_edges()} edges)")
             print("\n## Named-query latency (ms; p50 / p95 over", args.runs, "runs after a warm-up)")
-            print(f"| query | params | rows | SPARQL p50 | p95 | Cypher p50 | p95 | networkx p50 | p95 | equal |")
+            print("| query | params | rows | SPARQL p50 | p95 | Cypher p50 | p95 | networkx p50 | p95 | equal |")
             print("|---|---|---|---|---|---|---|---|---|---|")
             for name, params in cases:
                 timings, answers = {}, {}

@@ -41,13 +41,11 @@ import threading
 import time
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 from html import escape
-from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, quote, urlencode, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pyoxigraph as ox
 

@@ -1,7 +1,6 @@
 """The notebooks run top to bottom (a real kernel, the example corpus built into a temp dir) and show figures."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import nbformat
