@@ -19,14 +19,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
+import shutil
+import subprocess
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Callable, Iterable
 
-from kg.rdf import DEFAULT_BASE, PREFIXES, to_ntriples, to_rdf, validate
+from kg.rdf import DEFAULT_BASE, PREFIXES, validate, write_lines
 from kg.resolve import Corpus, QualityRecord, resolve
 from kg.store import dump_turtle, write_store
 
@@ -101,40 +105,94 @@ def _extract_one(path: str) -> dict:
         raise BuildError(f"the extractor (loaders.extract.extract_path) is not available: {exc}") from exc
 
 
+def _extract_to_cache(path: str, cached: str, extractor: Callable[[str], dict] | None = None) -> bytes:
+    """Extract one file and write its cache entry; runs in the workers, so the parent only
+    unpickles (no per-file serialization in the one process that everything waits on)."""
+    data = pickle.dumps((extractor or _extract_one)(path), protocol=pickle.HIGHEST_PROTOCOL)
+    tmp = cached + ".tmp"
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+    os.replace(tmp, cached)
+    return data
+
+
+def _cache_name(sha: str, fp: str) -> str:
+    return f"{sha}-{fp}.pickle"
+
+
 def extract_all(files: list[str], cache_dir: Path, jobs: int = 1,
                 extractor: Callable[[str], dict] | None = None) -> tuple[list[dict], int]:
-    """Extractions of ``files`` (cache first); returns them and how many were extracted now."""
+    """Extractions of ``files`` (cache first); returns them and how many were extracted now.
+
+    The cache holds pickles (several times faster to read than JSON at 10,000 files)."""
     cache_dir.mkdir(parents=True, exist_ok=True)
     fp = extractor_fingerprint()
     shas = {f: _sha256(f) for f in files}
     results: dict[str, dict] = {}
     todo = []
     for f in files:
-        cached = cache_dir / f"{shas[f]}-{fp}.json"
-        if cached.exists():
-            results[f] = json.loads(cached.read_text(encoding="utf-8"))
-        else:
+        cached = cache_dir / _cache_name(shas[f], fp)
+        try:
+            with open(cached, "rb") as fh:
+                results[f] = pickle.load(fh)
+        except (OSError, EOFError, pickle.UnpicklingError):
             todo.append(f)
-    fn = extractor or _extract_one
+    paths = [str(cache_dir / _cache_name(shas[f], fp)) for f in todo]
     if jobs > 1 and len(todo) > 1:
+        # the first file in this process warms the extractor's tables before the fork, so the
+        # workers share them instead of building them once each (as ``kg extract --jobs`` does)
+        fresh = [_extract_to_cache(todo[0], paths[0], extractor)]
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            fresh = list(pool.map(fn, todo))
+            fresh += pool.map(partial(_extract_to_cache, extractor=extractor), todo[1:], paths[1:],
+                              chunksize=max(1, min(16, len(todo) // (8 * jobs))))
     else:
-        fresh = [fn(f) for f in todo]
-    for f, ext in zip(todo, fresh):
-        (cache_dir / f"{shas[f]}-{fp}.json").write_text(json.dumps(ext, ensure_ascii=False), encoding="utf-8")
-        results[f] = ext
-    keep = {f"{shas[f]}-{fp}.json" for f in files}
-    for stale in cache_dir.glob(f"*-*.json"):
-        if not stale.name.endswith(f"-{fp}.json"):   # written by another version of the extractor
-            stale.unlink(missing_ok=True)
+        fresh = [_extract_to_cache(f, p, extractor) for f, p in zip(todo, paths)]
+    for f, data in zip(todo, fresh):
+        results[f] = pickle.loads(data)
+    keep = {_cache_name(shas[f], fp) for f in files}
+    for stale in cache_dir.glob("*-*.*"):
+        if stale.name not in keep and not stale.name.endswith(f"-{fp}.pickle"):
+            stale.unlink(missing_ok=True)   # another version of the extractor, or the old JSON cache
     out = []
     for f in files:
-        ext = dict(results[f])
+        ext = results[f]
         ext["source"] = f              # the path as given in this build, whatever the cache saw
         ext["sha256"] = shas[f]
         out.append(ext)
     return out, len(todo)
+
+
+def sort_ntriples(corpus: Corpus, path: Path, base: str = DEFAULT_BASE) -> int:
+    """Write the corpus's N-Triples to ``path``, sorted and distinct; returns the triple count.
+
+    The lines stream into ``sort -u`` under ``LC_ALL=C`` (byte order of UTF-8 = code-point
+    order = Python's ``sorted``), which sorts in bounded memory on the other core while this
+    process is still writing; without ``sort`` (not POSIX), Python sorts in memory.
+    """
+    tool = shutil.which("sort")
+    if tool is None:
+        lines: set[str] = set()
+        write_lines(corpus, lines.update, base)
+        path.write_text("\n".join(sorted(lines)) + "\n" if lines else "\n", encoding="utf-8")
+        return len(lines)
+    env = {**os.environ, "LC_ALL": "C"}
+    with tempfile.TemporaryDirectory(dir=path.parent, prefix=".sort-") as tmp:
+        proc = subprocess.Popen([tool, "-u", "-S", "512M", f"--parallel={max(1, min(4, cpu_count()))}",
+                                 "-T", tmp, "-o", str(path)], stdin=subprocess.PIPE, env=env)
+        try:
+            write_lines(corpus, lambda ls: proc.stdin.write(("\n".join(ls) + "\n").encode("utf-8")), base)
+        finally:
+            proc.stdin.close()
+            rc = proc.wait()
+    if rc != 0:
+        raise BuildError(f"sort failed with status {rc} while writing {path}")
+    n = 0
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 24), b""):
+            n += chunk.count(b"\n")
+    if n == 0:
+        path.write_text("\n", encoding="utf-8")   # what an empty graph always gave
+    return n
 
 
 def quality_report(corpus: Corpus) -> dict:
@@ -208,24 +266,26 @@ def build(paths: Iterable[str | Path], out: str | Path = "kg-graph", jsonld: boo
     files = collect_inputs(paths)
     exts, extracted = extract_all(files, out / CACHE_DIR, jobs=max(1, jobs), extractor=extractor)
     corpus = resolve(exts)
-    graph = to_rdf(corpus, base=base)
-    nt = to_ntriples(graph)
-    (out / "graph.nt").write_text(nt, encoding="utf-8")
+    del exts                       # the extractions are the largest thing held; the corpus has it all
+    triples = sort_ntriples(corpus, out / "graph.nt", base)
     if jsonld:
+        from rdflib import Graph
         context = {p: str(ns) for p, ns in PREFIXES.items()}
+        graph = Graph().parse(out / "graph.nt", format="nt")
         (out / "graph.jsonld").write_bytes(graph.serialize(format="json-ld", context=context, encoding="utf-8"))
+        del graph
     elif (out / "graph.jsonld").exists():
         (out / "graph.jsonld").unlink()
     report = quality_report(corpus)
     (out / "quality.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     (out / "quality.md").write_text(quality_markdown(report), encoding="utf-8")
-    write_store(out, nt)
+    write_store(out, out / "graph.nt")
     dump_turtle(out, out / "graph.ttl", PREFIXES)   # instance IRIs in full: their paths have slashes
     result = BuildResult(out=out, files=len(files), extracted=extracted, documents=len(corpus.documents),
-                         relations=len(corpus.relations), triples=len(graph), quality=len(corpus.quality),
+                         relations=len(corpus.relations), triples=triples, quality=len(corpus.quality),
                          errors=[q.message for q in corpus.quality if q.kind == "extraction_error"])
     if shacl:
-        result.conforms, text = validate(graph)
+        result.conforms, text = validate_build(out, triples)
         (out / "shacl.txt").write_text(text, encoding="utf-8")
     result.seconds = round(time.perf_counter() - t0, 3)
     manifest = {**{k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(result).items()},
@@ -233,6 +293,23 @@ def build(paths: Iterable[str | Path], out: str | Path = "kg-graph", jsonld: boo
     manifest.pop("seconds")   # keep the manifest identical between equal builds
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     return result
+
+
+# pyshacl holds the graph in rdflib and takes minutes on a million triples; above this size the
+# same shapes run as SPARQL checks on the store (kg.rdf.validate_store).
+SHACL_PYSHACL_LIMIT = 300_000
+
+
+def validate_build(out: Path, triples: int) -> tuple[bool, str]:
+    """SHACL conformance of a build: pyshacl on small graphs, the shapes as SPARQL on the store above
+    :data:`SHACL_PYSHACL_LIMIT` triples (the report's first line says which)."""
+    if triples <= SHACL_PYSHACL_LIMIT:
+        from rdflib import Graph
+        ok, text = validate(Graph().parse(out / "graph.nt", format="nt"))
+        return ok, text
+    from kg.rdf import validate_store
+    from kg.store import open_store
+    return validate_store(open_store(out))
 
 
 def cpu_count() -> int:

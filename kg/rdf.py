@@ -50,29 +50,105 @@ def _h(*parts: object) -> str:
     return hashlib.sha1("\x1f".join(map(str, parts)).encode()).hexdigest()[:12]
 
 
+# N-Triples terms as strings: the writer emits lines, never builds an rdflib Graph (a Graph of
+# the 10,000-document corpus would take tens of GiB). The escaping is rdflib's N-Triples
+# serializer's, so the output is byte-identical to what ``Graph.serialize("nt")`` gave.
+_XSD = str(XSD)
+_INT = f"^^<{_XSD}integer>"
+_BOOL = {True: f'"true"^^<{_XSD}boolean>', False: f'"false"^^<{_XSD}boolean>'}
+_DATE = f"^^<{_XSD}date>"
+_DEC = f"^^<{_XSD}decimal>"
+
+
+def _q(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"').replace("\r", "\\r") + '"'
+
+
+def _lit(text: object) -> str:
+    return _q(str(text))
+
+
+def _vi(text: object) -> str:
+    return _q(str(text)) + "@vi"
+
+
+def _int(n: int) -> str:
+    return f'"{int(n)}"{_INT}'
+
+
+def _date(iso: str) -> str:
+    return f'"{iso}"{_DATE}'
+
+
+def _p(ns: Namespace | str, name: str = "") -> str:
+    return f"<{ns}{name}>"
+
+
+# predicates and classes, formatted once
+_TYPE = _p(RDF.type)
+V = type("V", (), {})()   # vk: terms as "<…>" strings, by local name
+for _n in ("Document PartyDocument StateDocument UnnumberedDocument AmbiguousReference ambiguous candidate symbol "
+           "number typeCode documentType issuerCode scope inProvince date dayNumber year dateSeen hasTerm subject "
+           "title issuingBody signerTitle asWritten loaded isDraft loadedFrom citedIn Person signedBy issuedBy cites "
+           "implements Statement relation mentionCount Agency succeededBy Task inDocument content section ordinal "
+           "deadline deadlineDate leads cooperatesOn taskCites PlannedDocument kind fulfilledBy Fulfilment score "
+           "similarity delayDays QualityRecord qualityKind severity resolvedTo concerns evidence SourceFile path "
+           "sha256 Province slug Term start end DocumentTypes").split():
+    setattr(V, _n, _p(VK, _n))
+_PROV_FROM, _PROV_VALUE, _PROV_ENTITY = _p(PROV.wasDerivedFrom), _p(PROV.value), _p(PROV.Entity)
+_SKOS_PREF, _SKOS_CONCEPT, _SKOS_IN, _SKOS_NOTATION, _SKOS_ALT = (
+    _p(SKOS.prefLabel), _p(SKOS.Concept), _p(SKOS.inScheme), _p(SKOS.notation), _p(SKOS.altLabel))
+_RDFS_LABEL, _RDFS_COMMENT = _p(RDFS.label), _p(RDFS.comment)
+_RDF_SUBJECT, _RDF_PREDICATE, _RDF_OBJECT = _p(RDF.subject), _p(RDF.predicate), _p(RDF.object)
+_FOAF_NAME, _ORG_ORG = _p(FOAF.name), _p(ORG.Organization)
+
+
 class _Writer:
-    def __init__(self, corpus: Corpus, base: str) -> None:
+    """Emits the N-Triples lines of a corpus (unsorted, possibly repeated) to ``sink``."""
+
+    def __init__(self, corpus: Corpus, base: str, sink, batch: int = 50_000) -> None:
         self.c = corpus
         self.base = base if base.endswith(("/", "#")) else base + "/"
-        self.g = Graph()
-        for p, ns in PREFIXES.items():
-            self.g.bind(p, ns)
-        self.g.bind("doc", self.base + "doc/")
-        self.g.bind("agency", self.base + "agency/")
-        self.source_iris: dict[str, URIRef] = {}
+        self.sink = sink
+        self.batch = batch
+        self.lines: list[str] = []
+        self.source_iris: dict[str, str] = {}
         self.provinces: set[str] = set()
         self.doctypes: set[tuple[str, str]] = set()
+        self.doc_iris: dict[tuple, str] = {}
+        self.agency_iris: dict[tuple, str] = {}
+        self.count = 0
 
-    def iri(self, path: str) -> URIRef:
-        return URIRef(self.base + iri_escape(path))
+    def iri(self, path: str) -> str:
+        return "<" + self.base + iri_escape(path) + ">"
 
-    def add(self, s, p, o) -> None:
+    def doc(self, key: tuple) -> str:
+        iri = self.doc_iris.get(key)
+        if iri is None:
+            iri = self.doc_iris[key] = self.iri(self.c.documents[key].path)
+        return iri
+
+    def agency(self, key: tuple) -> str:
+        iri = self.agency_iris.get(key)
+        if iri is None:
+            iri = self.agency_iris[key] = self.iri(self.c.agencies[key].path)
+        return iri
+
+    def add(self, s: str, p: str, o: str | None) -> None:
         if o is None:
             return
-        self.g.add((s, p, o))
+        self.lines.append(f"{s} {p} {o} .")
+        if len(self.lines) >= self.batch:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.lines:
+            self.count += len(self.lines)
+            self.sink(self.lines)
+            self.lines = []
 
     # ---------------------------------------------------------------- nodes
-    def source(self, path: str) -> URIRef:
+    def source(self, path: str) -> str:
         if path in self.source_iris:
             return self.source_iris[path]
         if not hasattr(self, "_name_counts"):
@@ -83,14 +159,14 @@ class _Writer:
         seg = name if self._name_counts.get(name, 0) <= 1 and path in self.c.sources else f"{name}-{_h(path)[:8]}"
         iri = self.iri("source/" + seg)
         self.source_iris[path] = iri
-        self.add(iri, RDF.type, VK.SourceFile)
-        self.add(iri, VK.path, Literal(path))
+        self.add(iri, _TYPE, V.SourceFile)
+        self.add(iri, V.path, _lit(path))
         sha = (self.c.sources.get(path) or {}).get("sha256")
         if sha:
-            self.add(iri, VK.sha256, Literal(sha))
+            self.add(iri, V.sha256, _lit(sha))
         return iri
 
-    def province(self, name: str | None) -> URIRef | None:
+    def province(self, name: str | None) -> str | None:
         if not name:
             return None
         row = province_row(name)
@@ -98,14 +174,14 @@ class _Writer:
         iri = self.iri("province/" + pslug)
         if pslug not in self.provinces:
             self.provinces.add(pslug)
-            self.add(iri, RDF.type, VK.Province)
-            self.add(iri, SKOS.prefLabel, Literal(row["name"] if row else name, lang="vi"))
-            self.add(iri, VK.slug, Literal(pslug))
+            self.add(iri, _TYPE, V.Province)
+            self.add(iri, _SKOS_PREF, _vi(row["name"] if row else name))
+            self.add(iri, V.slug, _lit(pslug))
             if row and row.get("successor"):
-                self.add(iri, VK.succeededBy, self.province(row["successor"]))
+                self.add(iri, V.succeededBy, self.province(row["successor"]))
         return iri
 
-    def term(self, d: Document) -> URIRef | None:
+    def term(self, d: Document) -> str | None:
         if not d.term:
             return None
         if d.scope == "central":
@@ -114,195 +190,196 @@ class _Writer:
             p = d.scope.split(":")[1] if ":" in d.scope else "unknown"
             path, label = f"term/{p}/{d.term}", f"Khóa {d.term} ({d.province or p})"
         iri = self.iri(path)
-        self.add(iri, RDF.type, VK.Term)
-        self.add(iri, RDFS.label, Literal(label, lang="vi"))
+        self.add(iri, _TYPE, V.Term)
+        self.add(iri, _RDFS_LABEL, _vi(label))
         return iri
 
-    def doctype(self, code: str, family: str) -> URIRef:
-        iri = URIRef(DOCTYPE + iri_escape(code))
+    def doctype(self, code: str, family: str) -> str:
+        iri = f"<{DOCTYPE}{iri_escape(code)}>"
         if (code, family) not in self.doctypes:
             self.doctypes.add((code, family))
-            self.add(iri, RDF.type, SKOS.Concept)
-            self.add(iri, SKOS.inScheme, VK.DocumentTypes)
-            self.add(iri, SKOS.notation, Literal(code))
+            self.add(iri, _TYPE, _SKOS_CONCEPT)
+            self.add(iri, _SKOS_IN, V.DocumentTypes)
+            self.add(iri, _SKOS_NOTATION, _lit(code))
             row = next((r for r in table("doc_types") if r["code"] == code), None)
             if row:
-                self.add(iri, SKOS.prefLabel, Literal(row["label_vi"], lang="vi"))
-                self.add(iri, SKOS.prefLabel, Literal(row["class"], lang="en"))
+                self.add(iri, _SKOS_PREF, _vi(row["label_vi"]))
+                self.add(iri, _SKOS_PREF, _q(row["class"]) + "@en")
         return iri
 
-    def evidence(self, node: URIRef, ev: Evidence) -> None:
-        self.add(node, PROV.wasDerivedFrom, self.source(ev.source))
+    def evidence(self, node: str, ev: Evidence) -> None:
+        self.add(node, _PROV_FROM, self.source(ev.source))
         if ev.start is not None:
-            self.add(node, VK.start, Literal(int(ev.start)))
+            self.add(node, V.start, _int(ev.start))
         if ev.end is not None:
-            self.add(node, VK.end, Literal(int(ev.end)))
-        self.add(node, PROV.value, Literal(ev.quote or ""))
+            self.add(node, V.end, _int(ev.end))
+        self.add(node, _PROV_VALUE, _lit(ev.quote or ""))
 
     def document(self, d: Document) -> None:
-        s = self.iri(d.path)
+        s = self.doc(d.key)
         add = self.add
-        add(s, RDF.type, VK.Document)
+        add(s, _TYPE, V.Document)
         if d.family == "party":
-            add(s, RDF.type, VK.PartyDocument)
+            add(s, _TYPE, V.PartyDocument)
         elif d.family == "state":
-            add(s, RDF.type, VK.StateDocument)
+            add(s, _TYPE, V.StateDocument)
         else:
-            add(s, RDF.type, VK.UnnumberedDocument)
+            add(s, _TYPE, V.UnnumberedDocument)
         if d.doc_class != "Document":
-            add(s, RDF.type, VK[d.doc_class])
+            add(s, _TYPE, _p(VK, d.doc_class))
         if d.ambiguous:
-            add(s, RDF.type, VK.AmbiguousReference)
-            add(s, VK.ambiguous, Literal(True))
+            add(s, _TYPE, V.AmbiguousReference)
+            add(s, V.ambiguous, _BOOL[True])
             for k in d.candidates:
-                add(s, VK.candidate, self.iri(self.c.documents[k].path))
+                add(s, V.candidate, self.doc(k))
         if d.symbol:
-            add(s, VK.symbol, Literal(d.symbol))
+            add(s, V.symbol, _lit(d.symbol))
         else:
-            add(s, RDFS.label, Literal(d.label or d.title or d.path, lang="vi"))
+            add(s, _RDFS_LABEL, _vi(d.label or d.title or d.path))
         if d.family in ("party", "state"):
-            add(s, VK.number, Literal(d.number or ""))
-            add(s, VK.typeCode, Literal(d.type or ""))
-            add(s, VK.documentType, self.doctype(d.type or "", d.family))
+            add(s, V.number, _lit(d.number or ""))
+            add(s, V.typeCode, _lit(d.type or ""))
+            add(s, V.documentType, self.doctype(d.type or "", d.family))
             if d.issuer_code:
-                add(s, VK.issuerCode, Literal(d.issuer_code))
-        add(s, VK.scope, Literal(d.scope))
+                add(s, V.issuerCode, _lit(d.issuer_code))
+        add(s, V.scope, _lit(d.scope))
         if d.scope.startswith(("province:", "state:", "district:", "commune:")):
-            add(s, VK.inProvince, self.province(d.province or d.scope.split(":")[1]))
+            add(s, V.inProvince, self.province(d.province or d.scope.split(":")[1]))
         if d.date:
-            add(s, VK.date, Literal(d.date.isoformat(), datatype=XSD.date))
-            add(s, VK.dayNumber, Literal(d.date.toordinal()))
+            add(s, V.date, _date(d.date.isoformat()))
+            add(s, V.dayNumber, _int(d.date.toordinal()))
         if d.year:
-            add(s, VK.year, Literal(int(d.year)))
+            add(s, V.year, _int(d.year))
         if len(d.dates_seen) > 1:
             for x in sorted(d.dates_seen):
-                add(s, VK.dateSeen, Literal(x.isoformat(), datatype=XSD.date))
-        add(s, VK.hasTerm, self.term(d))
-        for prop, val in ((VK.subject, d.subject), (VK.title, d.title), (VK.issuingBody, d.issuing_body),
-                          (VK.signerTitle, d.signer_title)):
+                add(s, V.dateSeen, _date(x.isoformat()))
+        add(s, V.hasTerm, self.term(d))
+        for prop, val in ((V.subject, d.subject), (V.title, d.title), (V.issuingBody, d.issuing_body),
+                          (V.signerTitle, d.signer_title)):
             if val:
-                add(s, prop, Literal(val))
+                add(s, prop, _lit(val))
         for aw in sorted(d.as_written):
-            add(s, VK.asWritten, Literal(aw))
-        add(s, VK.loaded, Literal(bool(d.loaded)))
+            add(s, V.asWritten, _lit(aw))
+        add(s, V.loaded, _BOOL[bool(d.loaded)])
         if d.loaded:
-            add(s, VK.isDraft, Literal(bool(d.is_draft)))
+            add(s, V.isDraft, _BOOL[bool(d.is_draft)])
         for src in d.sources:
-            add(s, VK.loadedFrom, self.source(src))
+            add(s, V.loadedFrom, self.source(src))
         for src in d.cited_in:
-            add(s, VK.citedIn, self.source(src))
+            add(s, V.citedIn, self.source(src))
         if d.signer:
             p = self.iri("person/" + slug(d.signer))
-            add(p, RDF.type, VK.Person)
-            add(p, FOAF.name, Literal(d.signer))
-            add(s, VK.signedBy, p)
+            add(p, _TYPE, V.Person)
+            add(p, _FOAF_NAME, _lit(d.signer))
+            add(s, V.signedBy, p)
         if d.issued_by:
-            add(s, VK.issuedBy, self.iri(self.c.agencies[d.issued_by].path))
+            add(s, V.issuedBy, self.agency(d.issued_by))
 
     def relations(self) -> None:
         docs = self.c.documents
         for r in self.c.relations:
-            s, o = self.iri(docs[r.source].path), self.iri(docs[r.target].path)
-            p = VK[r.relation]
+            s, o = self.doc(r.source), self.doc(r.target)
+            p = _p(VK, r.relation)
             self.add(s, p, o)
-            self.add(s, VK.cites, o)
+            self.add(s, V.cites, o)
             if r.relation in IMPLEMENTS_FAMILY:
-                self.add(s, VK.implements, o)
+                self.add(s, V.implements, o)
             st = self.iri(f"stmt/{_h(docs[r.source].path, r.relation, docs[r.target].path, r.evidence.source)}")
-            self.add(st, RDF.type, VK.Statement)
-            self.add(st, RDF.subject, s)
-            self.add(st, RDF.predicate, p)
-            self.add(st, RDF.object, o)
-            self.add(st, VK.relation, Literal(r.relation))
-            self.add(st, VK.mentionCount, Literal(int(r.mention_count)))
+            self.add(st, _TYPE, V.Statement)
+            self.add(st, _RDF_SUBJECT, s)
+            self.add(st, _RDF_PREDICATE, p)
+            self.add(st, _RDF_OBJECT, o)
+            self.add(st, V.relation, _lit(r.relation))
+            self.add(st, V.mentionCount, _int(r.mention_count))
             self.evidence(st, r.evidence)
 
     def agencies(self) -> None:
         for a in self.c.agencies.values():
-            s = self.iri(a.path)
-            self.add(s, RDF.type, VK.Agency)
-            self.add(s, RDF.type, ORG.Organization)
-            self.add(s, SKOS.prefLabel, Literal(a.name, lang="vi"))
+            s = self.agency(a.key)
+            self.add(s, _TYPE, V.Agency)
+            self.add(s, _TYPE, _ORG_ORG)
+            self.add(s, _SKOS_PREF, _vi(a.name))
             for alias in sorted(a.aliases):
-                self.add(s, SKOS.altLabel, Literal(alias, lang="vi"))
-            self.add(s, VK.inProvince, self.province(a.province) if a.key[0] not in ("central", "unknown") else None)
+                self.add(s, _SKOS_ALT, _vi(alias))
+            self.add(s, V.inProvince, self.province(a.province) if a.key[0] not in ("central", "unknown") else None)
             if a.successor:
-                self.add(s, VK.succeededBy, self.iri(self.c.agencies[a.successor].path))
+                self.add(s, V.succeededBy, self.agency(a.successor))
 
     def tasks(self) -> None:
         for t in self.c.tasks:
             s = self.iri(t.path)
-            self.add(s, RDF.type, VK.Task)
-            self.add(s, VK.inDocument, self.iri(self.c.documents[t.document].path))
-            self.add(s, VK.content, Literal(t.content))
+            self.add(s, _TYPE, V.Task)
+            self.add(s, V.inDocument, self.doc(t.document))
+            self.add(s, V.content, _lit(t.content))
             if t.section:
-                self.add(s, VK.section, Literal(str(t.section)))
+                self.add(s, V.section, _lit(t.section))
             if t.tt:
-                self.add(s, VK.ordinal, Literal(t.tt))
+                self.add(s, V.ordinal, _lit(t.tt))
             if t.deadline:
-                self.add(s, VK.deadline, Literal(t.deadline))
+                self.add(s, V.deadline, _lit(t.deadline))
             if t.deadline_date:
-                self.add(s, VK.deadlineDate, Literal(t.deadline_date.isoformat(), datatype=XSD.date))
-            self.add(s, PROV.wasDerivedFrom, self.source(t.source))
+                self.add(s, V.deadlineDate, _date(t.deadline_date.isoformat()))
+            self.add(s, _PROV_FROM, self.source(t.source))
             if t.lead:
-                self.add(self.iri(self.c.agencies[t.lead].path), VK.leads, s)
+                self.add(self.agency(t.lead), V.leads, s)
             for k in t.cooperating:
-                self.add(self.iri(self.c.agencies[k].path), VK.cooperatesOn, s)
+                self.add(self.agency(k), V.cooperatesOn, s)
             for k in t.references:
-                self.add(s, VK.taskCites, self.iri(self.c.documents[k].path))
+                self.add(s, V.taskCites, self.doc(k))
 
     def planned(self) -> None:
         for p in self.c.planned:
             s = self.iri(p.path)
-            self.add(s, RDF.type, VK.PlannedDocument)
-            self.add(s, VK.inDocument, self.iri(self.c.documents[p.document].path))
-            self.add(s, VK.title, Literal(p.title))
-            for prop, val in ((VK.ordinal, p.ordinal), (VK.kind, p.kind), (VK.deadline, p.deadline)):
+            self.add(s, _TYPE, V.PlannedDocument)
+            self.add(s, V.inDocument, self.doc(p.document))
+            self.add(s, V.title, _lit(p.title))
+            for prop, val in ((V.ordinal, p.ordinal), (V.kind, p.kind), (V.deadline, p.deadline)):
                 if val:
-                    self.add(s, prop, Literal(val))
+                    self.add(s, prop, _lit(val))
             if p.deadline_date:
-                self.add(s, VK.deadlineDate, Literal(p.deadline_date.isoformat(), datatype=XSD.date))
-            self.add(s, PROV.wasDerivedFrom, self.source(p.source))
+                self.add(s, V.deadlineDate, _date(p.deadline_date.isoformat()))
+            self.add(s, _PROV_FROM, self.source(p.source))
             if p.lead:
-                self.add(self.iri(self.c.agencies[p.lead].path), VK.leads, s)
+                self.add(self.agency(p.lead), V.leads, s)
             for k in p.cooperating:
-                self.add(self.iri(self.c.agencies[k].path), VK.cooperatesOn, s)
+                self.add(self.agency(k), V.cooperatesOn, s)
             for f in p.fulfilled_by:
-                o = self.iri(self.c.documents[f.document].path)
-                self.add(s, VK.fulfilledBy, o)
+                o = self.doc(f.document)
+                self.add(s, V.fulfilledBy, o)
                 st = self.iri(f"stmt/{_h(p.path, 'fulfilledBy', self.c.documents[f.document].path)}")
-                self.add(st, RDF.type, VK.Statement)
-                self.add(st, RDF.type, VK.Fulfilment)
-                self.add(st, RDF.subject, s)
-                self.add(st, RDF.predicate, VK.fulfilledBy)
-                self.add(st, RDF.object, o)
-                self.add(st, VK.relation, Literal("fulfilledBy"))
-                self.add(st, VK.score, Literal(f"{f.score:.3f}", datatype=XSD.decimal))
-                self.add(st, VK.similarity, Literal(f"{f.similarity:.1f}", datatype=XSD.decimal))
+                self.add(st, _TYPE, V.Statement)
+                self.add(st, _TYPE, V.Fulfilment)
+                self.add(st, _RDF_SUBJECT, s)
+                self.add(st, _RDF_PREDICATE, V.fulfilledBy)
+                self.add(st, _RDF_OBJECT, o)
+                self.add(st, V.relation, _lit("fulfilledBy"))
+                self.add(st, V.score, f'"{f.score:.3f}"{_DEC}')
+                self.add(st, V.similarity, f'"{f.similarity:.1f}"{_DEC}')
                 if f.delay_days is not None:
-                    self.add(st, VK.delayDays, Literal(int(f.delay_days)))
+                    self.add(st, V.delayDays, _int(f.delay_days))
                 self.evidence(st, f.evidence)
 
     def quality(self) -> None:
         for q in self.c.quality:
-            s = self.iri(f"quality/{_h(q.kind, q.message)}")
-            self.add(s, RDF.type, VK.QualityRecord)
-            self.add(s, VK.qualityKind, Literal(q.kind))
-            self.add(s, RDFS.comment, Literal(q.message))
-            self.add(s, VK.severity, Literal(q.severity))
+            h = _h(q.kind, q.message)
+            s = self.iri(f"quality/{h}")
+            self.add(s, _TYPE, V.QualityRecord)
+            self.add(s, V.qualityKind, _lit(q.kind))
+            self.add(s, _RDFS_COMMENT, _lit(q.message))
+            self.add(s, V.severity, _lit(q.severity))
             if q.as_written:
-                self.add(s, VK.asWritten, Literal(q.as_written))
+                self.add(s, V.asWritten, _lit(q.as_written))
             if q.resolved_to:
-                self.add(s, VK.resolvedTo, Literal(q.resolved_to))
+                self.add(s, V.resolvedTo, _lit(q.resolved_to))
             for k in q.documents:
-                self.add(s, VK.concerns, self.iri(self.c.documents[k].path))
+                self.add(s, V.concerns, self.doc(k))
             for i, ev in enumerate(q.evidence):
-                e = self.iri(f"quality/{_h(q.kind, q.message)}/evidence/{i}")
-                self.add(s, VK.evidence, e)
-                self.add(e, RDF.type, PROV.Entity)
+                e = self.iri(f"quality/{h}/evidence/{i}")
+                self.add(s, V.evidence, e)
+                self.add(e, _TYPE, _PROV_ENTITY)
                 self.evidence(e, ev)
 
-    def run(self) -> Graph:
+    def run(self) -> int:
         for src in sorted(self.c.sources):
             self.source(src)
         self.agencies()
@@ -312,12 +389,34 @@ class _Writer:
         self.tasks()
         self.planned()
         self.quality()
-        return self.g
+        self.flush()
+        return self.count
+
+
+def write_lines(corpus: Corpus, sink, base: str = DEFAULT_BASE) -> int:
+    """Emit the corpus's N-Triples lines (no newline; unsorted, may repeat) in batches to
+    ``sink(list_of_lines)``; returns how many were emitted."""
+    return _Writer(corpus, base, sink).run()
+
+
+def ntriples(corpus: Corpus, base: str = DEFAULT_BASE) -> str:
+    """Sorted, distinct N-Triples of the corpus, held in memory (small corpora; ``kg build``
+    sorts through :func:`kg.build.sort_ntriples` instead)."""
+    lines: set[str] = set()
+    write_lines(corpus, lines.update, base)
+    return "\n".join(sorted(lines)) + "\n"
 
 
 def to_rdf(corpus: Corpus, base: str = DEFAULT_BASE) -> Graph:
-    """The corpus as an rdflib :class:`Graph` (instance IRIs under ``base``)."""
-    return _Writer(corpus, base).run()
+    """The corpus as an rdflib :class:`Graph` (instance IRIs under ``base``; small corpora)."""
+    g = Graph()
+    g.parse(data=ntriples(corpus, base), format="nt")
+    for p, ns in PREFIXES.items():
+        g.bind(p, ns)
+    base = base if base.endswith(("/", "#")) else base + "/"
+    g.bind("doc", base + "doc/")
+    g.bind("agency", base + "agency/")
+    return g
 
 
 def ontology_graph() -> Graph:
@@ -344,7 +443,133 @@ def validate(graph: Graph) -> tuple[bool, str]:
     return bool(conforms), str(text)
 
 
-def to_ntriples(graph: Graph) -> str:
+_SH = "http://www.w3.org/ns/shacl#"
+# lexical forms of the datatypes the shapes use (pyshacl rejects ill-typed literals too)
+_LEXICAL = {str(XSD.date): r"^-?[0-9]{4,}-[0-9]{2}-[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})?$",
+            str(XSD.integer): r"^[+-]?[0-9]+$", str(XSD.boolean): r"^(true|false|1|0)$",
+            str(XSD.decimal): r"^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)$"}
+
+
+def _shape_checks() -> list[tuple[str, str, str]]:
+    """The shapes of ``ontology/shapes.ttl`` as SPARQL: ``(shape, constraint, query)`` triples, each
+    query selecting the focus nodes that violate the constraint (the SHACL Core subset the shapes
+    use: targetClass/targetSubjectsOf, minCount, maxCount, datatype, class, nodeKind, hasValue,
+    min/maxInclusive, minLength, pattern, lessThan, and xone of ands of counts)."""
+    from rdflib.collection import Collection
+
+    SH = Namespace(_SH)
+    shapes, onto = shapes_graph(), ontology_graph()
+
+    def subclasses(c) -> list[str]:
+        out, todo = {str(c)}, [c]
+        while todo:
+            for sub in onto.subjects(RDFS.subClassOf, todo.pop()):
+                if str(sub) not in out:
+                    out.add(str(sub))
+                    todo.append(sub)
+        return sorted(out)
+
+    def values(var: str, iris: list[str]) -> str:
+        return f"VALUES ?{var} {{ {' '.join(f'<{i}>' for i in iris)} }}"
+
+    def lit(node) -> str:
+        return Literal(node).n3() if not isinstance(node, Literal) else node.n3()
+
+    checks = []
+    for shape in sorted(set(shapes.subjects(RDF.type, SH.NodeShape))):
+        name = shape.split("#")[-1]
+        targets = []
+        for c in shapes.objects(shape, SH.targetClass):
+            targets.append(f"{{ {values('tc', subclasses(c))} ?f a ?tc }}")
+        for pr in shapes.objects(shape, SH.targetSubjectsOf):
+            targets.append(f"{{ ?f <{pr}> [] }}")
+        if not targets:
+            continue
+        focus = "{ SELECT DISTINCT ?f WHERE { " + " UNION ".join(targets) + " } }"
+
+        def count(path) -> str:
+            return f"(COUNT(DISTINCT ?v_{abs(hash(str(path))) % 10**8}) AS ?n)"
+
+        for ps in shapes.objects(shape, SH.property):
+            path = shapes.value(ps, SH.path)
+            P = f"<{path}>"
+            pn = path.split("#")[-1]
+            for mc in shapes.objects(ps, SH.minCount):
+                checks.append((name, f"{pn} minCount {mc}",
+                               f"SELECT ?f WHERE {{ {focus} OPTIONAL {{ ?f {P} ?v }} }} GROUP BY ?f "
+                               f"HAVING (COUNT(DISTINCT ?v) < {int(mc)})"))
+            for mc in shapes.objects(ps, SH.maxCount):
+                checks.append((name, f"{pn} maxCount {mc}",
+                               f"SELECT ?f WHERE {{ {focus} ?f {P} ?v }} GROUP BY ?f HAVING (COUNT(DISTINCT ?v) > {int(mc)})"))
+            value_filters = []
+            for dt in shapes.objects(ps, SH.datatype):
+                cond = f"!isLiteral(?v) || DATATYPE(?v) != <{dt}>"
+                if str(dt) in _LEXICAL:
+                    cond += f' || !REGEX(STR(?v), "{_LEXICAL[str(dt)]}")'
+                value_filters.append((f"{pn} datatype {dt.split('#')[-1]}", cond))
+            for kind in shapes.objects(ps, SH.nodeKind):
+                if kind == SH.IRI:
+                    value_filters.append((f"{pn} nodeKind IRI", "!isIRI(?v)"))
+            for x in shapes.objects(ps, SH.minInclusive):
+                value_filters.append((f"{pn} minInclusive {x}", f"!(?v >= {lit(x)})"))
+            for x in shapes.objects(ps, SH.maxInclusive):
+                value_filters.append((f"{pn} maxInclusive {x}", f"!(?v <= {lit(x)})"))
+            for x in shapes.objects(ps, SH.minLength):
+                value_filters.append((f"{pn} minLength {x}", f"isBlank(?v) || STRLEN(STR(?v)) < {int(x)}"))
+            for x in shapes.objects(ps, SH.pattern):
+                value_filters.append((f"{pn} pattern", f'isBlank(?v) || !REGEX(STR(?v), {lit(x)})'))
+            for label, cond in value_filters:
+                checks.append((name, label, f"SELECT DISTINCT ?f WHERE {{ {focus} ?f {P} ?v FILTER ({cond}) }}"))
+            for c in shapes.objects(ps, SH["class"]):
+                checks.append((name, f"{pn} class {c.split('#')[-1]}",
+                               f"SELECT DISTINCT ?f WHERE {{ {focus} ?f {P} ?v "
+                               f"FILTER NOT EXISTS {{ {values('vc', subclasses(c))} ?v a ?vc }} }}"))
+            for v in shapes.objects(ps, SH.hasValue):
+                checks.append((name, f"{pn} hasValue {v}",
+                               f"SELECT ?f WHERE {{ {focus} FILTER NOT EXISTS {{ ?f {P} {lit(v)} }} }}"))
+            for q in shapes.objects(ps, SH.lessThan):
+                checks.append((name, f"{pn} lessThan {q.split('#')[-1]}",
+                               f"SELECT DISTINCT ?f WHERE {{ {focus} ?f {P} ?v . ?f <{q}> ?w FILTER (!(?v < ?w)) }}"))
+        for xone in shapes.objects(shape, SH.xone):
+            # each alternative: an sh:and of property shapes with counts; exactly one must hold
+            paths: dict[str, str] = {}
+            alts = []
+            for alt in Collection(shapes, xone):
+                conds = []
+                for part in Collection(shapes, shapes.value(alt, SH["and"])):
+                    path = str(shapes.value(part, SH.path))
+                    var = paths.setdefault(path, f"n{len(paths)}")
+                    for mc in shapes.objects(part, SH.minCount):
+                        conds.append(f"?{var} >= {int(mc)}")
+                    for mc in shapes.objects(part, SH.maxCount):
+                        conds.append(f"?{var} <= {int(mc)}")
+                alts.append("(" + " && ".join(conds or ["true"]) + ")")
+            counts = " ".join(f"{{ SELECT ?f (COUNT(DISTINCT ?x{v}) AS ?{v}) WHERE {{ {focus} OPTIONAL {{ ?f <{p}> ?x{v} }} }} "
+                              f"GROUP BY ?f }}" for p, v in paths.items())
+            ones = " + ".join(f"IF({a}, 1, 0)" for a in alts)
+            checks.append((name, "xone", f"SELECT ?f WHERE {{ {counts} FILTER (({ones}) != 1) }}"))
+    return checks
+
+
+def validate_store(store, limit: int = 20) -> tuple[bool, str]:
+    """The SHACL shapes checked as SPARQL on a pyoxigraph store (large graphs, where pyshacl
+    would need the whole graph in rdflib): ``(conforms, report text)``, with up to ``limit``
+    focus nodes per violated constraint."""
+    lines, violations = [], 0
+    for shape, constraint, query in _shape_checks():
+        rows = list(store.query(query + f" LIMIT {limit + 1}"))
+        if rows:
+            violations += len(rows)
+            lines.append(f"Violation: {shape} {constraint}: "
+                         + ", ".join(str(r["f"]) for r in rows[:limit]) + (" …" if len(rows) > limit else ""))
+    head = ("Validation Report (SHACL shapes as SPARQL queries on the store)\n"
+            f"Conforms: {not violations}\n")
+    return not violations, head + "".join(line + "\n" for line in lines)
+
+
+def to_ntriples(graph: Graph | Corpus) -> str:
     """Sorted N-Triples: byte-identical for identical graphs (no blank nodes are minted)."""
+    if isinstance(graph, Corpus):
+        return ntriples(graph)
     lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
     return "\n".join(sorted(set(line for line in lines if line.strip()))) + "\n"

@@ -28,13 +28,16 @@ class QueryError(ValueError):
     """A SPARQL syntax or evaluation error, with the query's name when known."""
 
 
-def write_store(out: str | Path, ntriples: str) -> Path:
-    """(Re)create ``<out>/store`` holding exactly these N-Triples."""
+def write_store(out: str | Path, ntriples: str | Path) -> Path:
+    """(Re)create ``<out>/store`` holding exactly these N-Triples (text, or a file streamed from disk)."""
     path = Path(out) / STORE_DIR
     if path.exists():
         shutil.rmtree(path)
     store = ox.Store(str(path))
-    store.bulk_load(input=ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    if isinstance(ntriples, Path):
+        store.bulk_load(path=str(ntriples), format=ox.RdfFormat.N_TRIPLES)
+    else:
+        store.bulk_load(input=ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
     store.flush()
     del store
     return path

@@ -93,3 +93,16 @@ def test_corpus_build_reports_the_typos(corpus_graph: Path):
     typos = {(r["as_written"], r["resolved_to"]) for r in report["records"] if r["kind"].endswith("_typo")}
     assert ("12-CT/TU", "12-CTr/TU") in typos
     assert ("35-NQ/TU", "35-NQ/TW") in typos
+
+
+def test_large_builds_check_the_shapes_on_the_store(tmp_path, monkeypatch):
+    import kg.build as kb
+
+    monkeypatch.setattr(kb, "SHACL_PYSHACL_LIMIT", 0)
+    src = tmp_path / "src"
+    src.mkdir()
+    for f in sorted(CORPUS.glob("*.txt")):
+        shutil.copy(f, src / f.name)
+    r = build([src], out=tmp_path / "g", extractor=sample_extractor)
+    assert r.conforms is True
+    assert "SHACL shapes as SPARQL" in (tmp_path / "g" / "shacl.txt").read_text(encoding="utf-8")

@@ -114,3 +114,34 @@ def test_ntriples_are_deterministic():
     a = to_ntriples(to_rdf(resolve(all_samples())))
     b = to_ntriples(to_rdf(resolve(list(reversed(all_samples())))))
     assert a == b and "_:" not in a
+
+
+# ---- the same shapes as SPARQL on the store (what `kg build` runs above the pyshacl size limit)
+
+def _store_of(g):
+    import pyoxigraph as ox
+    from kg.rdf import validate_store
+
+    store = ox.Store()
+    store.load(g.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    return validate_store(store)
+
+
+def test_the_store_checks_accept_the_built_graph(graph):
+    ok, report = _store_of(graph)
+    assert ok, report
+
+
+@pytest.mark.parametrize("breakage, needle", [
+    (lambda g, st, d: g.remove((st, VK.start, None)), "start minCount"),
+    (lambda g, st, d: g.set((st, VK.start, Literal(int(next(g.objects(st, VK.end))) + 5))), "start lessThan"),
+    (lambda g, st, d: g.set((d, VK.date, Literal("24/11/2023"))), "date datatype"),
+    (lambda g, st, d: g.add((d, VK.symbol, Literal("43-NQ/TƯ"))), "DocumentShape xone"),
+    (lambda g, st, d: g.remove((st, PROV.wasDerivedFrom, None)), "wasDerivedFrom minCount"),
+])
+def test_the_store_checks_see_what_pyshacl_sees(breakage, needle):
+    g = to_rdf(resolve(all_samples()))
+    breakage(g, _statement(g), doc("doc/central/NQ/43/2023"))
+    assert not validate(g)[0]
+    ok, report = _store_of(g)
+    assert not ok and needle in report, report
