@@ -34,7 +34,6 @@ from kg.store import QueryError, open_store, select
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 VK = "https://vankien.example.org/ontology#"
-_PARAM = re.compile(r"^#\s*param:\s*(?P<name>[\w-]+)\s*\((?P<req>required|optional)\)\s*(?P<help>.*)$")
 
 
 @dataclass
@@ -53,37 +52,43 @@ class NamedQuery:
     params: list[Param] = field(default_factory=list)
 
 
-def _parse(path: Path) -> NamedQuery:
+def parse_header(path: Path, comment: str = "#") -> NamedQuery:
+    """A named query and its comment header (``# name:``, ``# answers:``, ``# param: x (required) …``);
+    Cypher twins use ``//`` for the same header."""
     text = path.read_text(encoding="utf-8")
     name, answers, params = path.stem, [], []
     in_answers = False
+    param_rx = re.compile(rf"^{re.escape(comment)}\s*param:\s*(?P<name>[\w-]+)\s*\((?P<req>required|optional)\)\s*(?P<help>.*)$")
+    cont, width = comment + "   ", len(comment)
     for line in text.splitlines():
-        if not line.startswith("#"):
+        if not line.startswith(comment):
             break
-        if m := _PARAM.match(line):
+        if m := param_rx.match(line):
             params.append(Param(m["name"], m["req"] == "required", m["help"].strip()))
             in_answers = False
-        elif line.startswith("# name:"):
+        elif line.startswith(f"{comment} name:"):
             name = line.split(":", 1)[1].strip()
-        elif line.startswith("# answers:"):
+        elif line.startswith(f"{comment} answers:"):
             answers.append(line.split(":", 1)[1].strip())
             in_answers = True
-        elif in_answers and line.startswith("#   "):
-            answers.append(line[1:].strip())
-        elif params and line.startswith("#   "):
-            params[-1].help += " " + line[1:].strip()
+        elif in_answers and line.startswith(cont):
+            answers.append(line[width:].strip())
+        elif params and line.startswith(cont):
+            params[-1].help += " " + line[width:].strip()
     return NamedQuery(name, path, text, " ".join(answers), params)
 
 
-def list_queries(directory: Path | None = None) -> list[NamedQuery]:
-    """The named queries, sorted by name."""
-    return sorted((_parse(p) for p in (directory or QUERIES_DIR).glob("*.rq")), key=lambda q: q.name)
+def list_queries(directory: Path | None = None, suffix: str = ".rq", comment: str = "#") -> list[NamedQuery]:
+    """The named queries (``.rq``, or their ``.cypher`` twins), sorted by name."""
+    return sorted((parse_header(p, comment) for p in (directory or QUERIES_DIR).glob(f"*{suffix}")),
+                  key=lambda q: q.name)
 
 
-def get_query(name: str, directory: Path | None = None) -> NamedQuery:
-    queries = {q.name: q for q in list_queries(directory)}
+def get_query(name: str, directory: Path | None = None, suffix: str = ".rq", comment: str = "#") -> NamedQuery:
+    queries = {q.name: q for q in list_queries(directory, suffix, comment)}
     if name not in queries:
-        raise QueryError(f"unknown query {name!r}; known: {', '.join(queries)}")
+        kind = "Cypher query" if suffix == ".cypher" else "query"
+        raise QueryError(f"unknown {kind} {name!r}; known: {', '.join(queries)}")
     return queries[name]
 
 

@@ -18,47 +18,21 @@ given), so a query says ``WHERE $p_province IS NULL OR province = $p_province``.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 from typing import Any, Mapping
 
-from kg.query import QUERIES_DIR, NamedQuery, Param, province_name
+from kg.query import NamedQuery, province_name
+from kg.query import get_query as _get_query
+from kg.query import list_queries as _list_queries
 from kg.store import QueryError
-
-_PARAM = re.compile(r"^//\s*param:\s*(?P<name>[\w-]+)\s*\((?P<req>required|optional)\)\s*(?P<help>.*)$")
-
-
-def _parse(path: Path) -> NamedQuery:
-    text = path.read_text(encoding="utf-8")
-    name, answers, params, in_answers = path.stem, [], [], False
-    for line in text.splitlines():
-        if not line.startswith("//"):
-            break
-        if m := _PARAM.match(line):
-            params.append(Param(m["name"], m["req"] == "required", m["help"].strip()))
-            in_answers = False
-        elif line.startswith("// name:"):
-            name = line.split(":", 1)[1].strip()
-        elif line.startswith("// answers:"):
-            answers.append(line.split(":", 1)[1].strip())
-            in_answers = True
-        elif in_answers and line.startswith("//   "):
-            answers.append(line[2:].strip())
-        elif params and line.startswith("//   "):
-            params[-1].help += " " + line[2:].strip()
-    return NamedQuery(name, path, text, " ".join(answers), params)
-
 
 def list_queries(directory: Path | None = None) -> list[NamedQuery]:
     """The named Cypher queries, sorted by name."""
-    return sorted((_parse(p) for p in (directory or QUERIES_DIR).glob("*.cypher")), key=lambda q: q.name)
+    return _list_queries(directory, ".cypher", "//")
 
 
 def get_query(name: str, directory: Path | None = None) -> NamedQuery:
-    queries = {q.name: q for q in list_queries(directory)}
-    if name not in queries:
-        raise QueryError(f"unknown Cypher query {name!r}; known: {', '.join(queries)}")
-    return queries[name]
+    return _get_query(name, directory, ".cypher", "//")
 
 
 def plain(v: Any) -> Any:
