@@ -297,7 +297,7 @@ def build(paths: Iterable[str | Path], out: str | Path = "kg-graph", jsonld: boo
 
 # pyshacl holds the graph in rdflib and takes minutes on a million triples; above this size the
 # same shapes run as SPARQL checks on the store (kg.rdf.validate_store).
-SHACL_PYSHACL_LIMIT = 300_000
+SHACL_PYSHACL_LIMIT = 100_000
 
 
 def validate_build(out: Path, triples: int) -> tuple[bool, str]:

@@ -27,7 +27,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -46,6 +46,11 @@ def fold(text: str | None) -> str:
     """
     if not text:
         return ""
+    return _fold(text)
+
+
+@lru_cache(maxsize=1 << 18)   # agency names, bodies, titles recur in every file of a corpus
+def _fold(text: str) -> str:
     t = unicodedata.normalize("NFD", text.replace("Ƣ", "Ư").replace("ƣ", "ư"))
     t = "".join(ch for ch in t if not unicodedata.combining(ch))
     t = t.replace("đ", "d").replace("Đ", "D").replace("Ð", "D")
@@ -53,6 +58,7 @@ def fold(text: str | None) -> str:
     return re.sub(r"\s+", " ", t).strip().lower()
 
 
+@lru_cache(maxsize=1 << 16)
 def slug(text: str | None) -> str:
     """``Ban Tổ chức Tỉnh ủy`` -> ``ban-to-chuc-tinh-uy`` (readable IRI segment)."""
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "x"
@@ -92,6 +98,7 @@ def parse_date(value: Any) -> _dt.date | None:
 _QUARTER_END = {"I": (3, 31), "II": (6, 30), "III": (9, 30), "IV": (12, 31)}
 
 
+@lru_cache(maxsize=1 << 16)
 def deadline_date(text: str | None) -> _dt.date | None:
     """Last day of the period a deadline names (``Quý I/2021`` -> 2021-03-31).
 
@@ -140,6 +147,7 @@ def provinces() -> dict[str, dict[str, str]]:
     return out
 
 
+@lru_cache(maxsize=1 << 14)
 def province_row(name: str | None) -> dict[str, str] | None:
     if not name:
         return None
@@ -184,6 +192,7 @@ def _bodies() -> tuple[tuple[str, str, str], ...]:
     return tuple(sorted(rows, key=lambda r: -len(r[0])))
 
 
+@lru_cache(maxsize=1 << 14)
 def body_level(body: str | None) -> str | None:
     """``Bộ Chính trị`` -> ``central``; ``Ban Thường vụ Tỉnh ủy`` -> ``province``."""
     f = fold(body)
@@ -529,6 +538,7 @@ def _canon_form(symbol: str | None) -> str:
     return re.sub(r"[\s\-–/]", "", fold(split_symbol(symbol)["symbol"] or ""))
 
 
+@lru_cache(maxsize=1 << 18)   # clustering and planned matching compare the same subjects again and again
 def _subject_sim(a: str | None, b: str | None) -> float | None:
     if not a or not b:
         return None
@@ -538,6 +548,7 @@ def _subject_sim(a: str | None, b: str | None) -> float | None:
     return float(fuzz.token_set_ratio(a, b))
 
 
+@lru_cache(maxsize=1 << 16)
 def _strip_kind(text: str) -> str:
     t = fold(text)
     t = re.sub(r"^(de an|chuong trinh( hanh dong)?|nghi quyet|ke hoach|ket luan|quy dinh|quy che|chi thi|huong dan)\b", "", t)
@@ -564,16 +575,32 @@ class _Cluster:
     mentions: list[_Mention] = field(default_factory=list)
     ambiguous: bool = False
     candidates: list[int] = field(default_factory=list)
+    # summaries of the mentions, recomputed only when mentions were added (they are only ever
+    # appended): a central document cited by every file of a 10,000-file corpus has a cluster
+    # of tens of thousands of mentions, asked for its subject once per candidate mention
+    _memo: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def _cached(self, name: str, compute):
+        n = len(self.mentions)
+        hit = self._memo.get(name)
+        if hit is not None and hit[0] == n:
+            return hit[1]
+        value = compute()
+        self._memo[name] = (n, value)
+        return value
 
     @property
     def dates(self) -> set[_dt.date]:
-        return {m.date for m in self.mentions if m.date}
+        return self._cached("dates", lambda: {m.date for m in self.mentions if m.date})
 
     @property
     def years(self) -> set[int]:
-        return {m.year for m in self.mentions if m.year}
+        return self._cached("years", lambda: {m.year for m in self.mentions if m.year})
 
     def date(self) -> _dt.date | None:
+        return self._cached("date", self._date)
+
+    def _date(self) -> _dt.date | None:
         loaded = [m.date for m in self.mentions if m.loaded and m.date]
         if loaded:
             return loaded[0]
@@ -588,17 +615,26 @@ class _Cluster:
         return ys[0] if ys else None
 
     def terms(self) -> set[str]:
+        return self._cached("terms", self._terms)
+
+    def _terms(self) -> set[str]:
         ts = {m.term for m in self.mentions if m.term}
         if self.group[0] == "central":
             ts |= {national_term(d) for d in self.dates if national_term(d)}
         return ts
 
     def subject(self) -> str | None:
+        return self._cached("subject", self._subject)
+
+    def _subject(self) -> str | None:
         subs = [m.subject for m in self.mentions if m.subject]
         loaded = [m.subject for m in self.mentions if m.loaded and m.subject]
         return (loaded or sorted(subs, key=len, reverse=True) or [None])[0]
 
     def body(self) -> str | None:
+        return self._cached("body", self._body)
+
+    def _body(self) -> str | None:
         bodies = [m.body for m in self.mentions if m.body]
         loaded = [m.body for m in self.mentions if m.loaded and m.body]
         return (loaded or bodies or [None])[0]
@@ -679,6 +715,7 @@ def _cluster_group(group: tuple, ms: list[_Mention], quality: list[QualityRecord
 # --------------------------------------------------------------------------- agencies
 
 
+@lru_cache(maxsize=1 << 16)
 def _canonical_agency(name: str, province: str | None) -> str:
     """The alias table of ``loaders.agencies`` when it knows the name, else the name as given."""
     try:
@@ -694,6 +731,7 @@ _ABBR = [(r"\bubnd\b", "uy ban nhan dan"), (r"\bhdnd\b", "hoi dong nhan dan"),
          (r"\bbcs\b", "ban can su"), (r"\bbtv\b", "ban thuong vu"), (r"\bbch\b", "ban chap hanh")]
 
 
+@lru_cache(maxsize=1 << 16)
 def agency_key_name(name: str) -> str:
     """Folded name with the common abbreviations expanded (domain guide §7)."""
     f = fold(name)
@@ -702,6 +740,7 @@ def agency_key_name(name: str) -> str:
     return re.sub(r"\s+", " ", f).strip(" .;,")
 
 
+@lru_cache(maxsize=1 << 16)
 def _agency_scope(name: str, province: str | None) -> str:
     f = fold(name)
     if "trung uong" in f or "chinh phu" in f or "quoc hoi" in f or "bo chinh tri" in f or "ban bi thu" in f:
@@ -737,6 +776,7 @@ class _Resolver:
         self.file_province: dict[str, str | None] = {}
         self.ref_to_doc: dict[tuple, tuple] = {}
         self.draft_docs: dict[str, tuple] = {}
+        self._unnumbered_reported: set[tuple] = set()
 
     # -- documents
     def collect(self, exts: list[dict]) -> None:
@@ -767,12 +807,23 @@ class _Resolver:
                             kind = "type_code_typo" if split_symbol(aw)["type"] != split_symbol(rm.symbol)["type"] else "symbol_variant"
                             if kind == "symbol_variant" and split_symbol(aw)["issuer"] != split_symbol(rm.symbol)["issuer"]:
                                 kind = "issuer_code_typo"
-                            if not any(q.as_written == aw and q.resolved_to == rm.symbol for q in self.c.quality):
+                            if (aw, rm.symbol) not in self._reported_pairs():
                                 # the passage where it is written that way, else the first mention
                                 ev = [e for e in rm.evidence if _canon_form(aw) in re.sub(r"[\s\-–/]", "", fold(e.quote))]
                                 self.c.quality.append(QualityRecord(kind, f"{aw} written for {rm.symbol}",
                                                                     evidence=(ev or rm.evidence)[:1], as_written=aw,
                                                                     resolved_to=rm.symbol))
+                                self._reported_pairs()
+
+    def _reported_pairs(self) -> set[tuple]:
+        """(as written, resolved to) of the quality records so far, kept up to date by scanning
+        only the records appended since the last call."""
+        seen = self.__dict__.setdefault("_pairs", set())
+        n = self.__dict__.get("_pairs_n", 0)
+        for q in self.c.quality[n:]:
+            seen.add((q.as_written, q.resolved_to))
+        self._pairs_n = len(self.c.quality)
+        return seen
 
     def _draft(self, source: str, doc: dict) -> None:
         """A draft or unnumbered loaded document: identified by its file, never by a number."""
@@ -874,10 +925,10 @@ class _Resolver:
             d.issuing_body = doc.get("issuing_body") or d.issuing_body
             d.sources = sorted({m.source for m in loaded})
         d.cited_in = sorted({m.source for m in ms if not m.loaded})
-        d.dates_seen = c.dates
+        d.dates_seen = set(c.dates)
         d.evidence = [e for m in sorted(ms, key=lambda m: m.loaded) for e in m.evidence
                       if e.start is not None and e.end is not None][:3]
-        d.terms_seen = terms
+        d.terms_seen = set(terms)
         for m in ms:
             d.as_written.update(a for a in m.as_written if a != symbol)
             self.ref_to_doc[m.ref_id] = key
@@ -977,16 +1028,16 @@ class _Resolver:
         else:
             scope = f"province:{province_slug(province) or 'unknown'}"
         # a loaded document named by its genre and title is that document, not a new node
-        for lscope, ltitle, lkey in self._loaded_titles():
-            if lscope == scope and fuzz.ratio(f, ltitle) >= 95:
-                d = self.c.documents[lkey]
-                if not any(q.kind == "unnumbered_resolved" and lkey in q.documents and q.as_written == label
-                           for q in self.c.quality):
-                    self.c.quality.append(QualityRecord(
-                        "unnumbered_resolved", f"'{label}' (no number) in {Path(source).name} is the loaded {d.symbol} "
-                        f"of {d.date}", documents=[lkey], severity="low", as_written=label, resolved_to=d.symbol,
-                        evidence=[Evidence(source, None, None, label)]))
-                return lkey
+        lkey = self._loaded_title_match(scope, f)
+        if lkey is not None:
+            d = self.c.documents[lkey]
+            if (lkey, label) not in self._unnumbered_reported:
+                self._unnumbered_reported.add((lkey, label))
+                self.c.quality.append(QualityRecord(
+                    "unnumbered_resolved", f"'{label}' (no number) in {Path(source).name} is the loaded {d.symbol} "
+                    f"of {d.date}", documents=[lkey], severity="low", as_written=label, resolved_to=d.symbol,
+                    evidence=[Evidence(source, None, None, label)]))
+            return lkey
         key = ("unnumbered", scope, f)
         if key not in self.c.documents:
             cls = "Document"
@@ -1001,18 +1052,37 @@ class _Resolver:
         self.c.documents[key].cited_in = sorted(set(self.c.documents[key].cited_in) | {source})
         return key
 
-    def _loaded_titles(self) -> list[tuple[str, str, tuple]]:
+    def _loaded_titles(self) -> dict[str, list[tuple[str, tuple]]]:
+        """Scope -> [(folded genre and title, key)] of the loaded documents, in document order."""
         if getattr(self, "_titles", None) is not None:
             return self._titles
-        out = []
+        out: dict[str, list[tuple[str, tuple]]] = defaultdict(list)
         for d in self.c.documents.values():
             if d.loaded and d.title and d.symbol:
                 m = self.file_docs.get(d.sources[0]) if d.sources else None
                 kind = ((m.doc or {}).get("doc_kind") if m else None) or ""
                 if kind:
-                    out.append((d.scope, fold(f"{kind} {d.title}"), d.key))
+                    out[d.scope].append((fold(f"{kind} {d.title}"), d.key))
         self._titles = out      # documents are all known once clustering is done
         return out
+
+    def _loaded_title_match(self, scope: str, f: str) -> tuple | None:
+        """The first loaded document of ``scope`` whose genre and title match ``f`` (ratio ≥ 95).
+        Indexed by scope and memoized: the same labels recur in every file of a province."""
+        memo = self.__dict__.setdefault("_title_memo", {})
+        if (scope, f) in memo:
+            return memo[(scope, f)]
+        hit, n = None, len(f)
+        for ltitle, lkey in self._loaded_titles().get(scope, ()):
+            m = len(ltitle)
+            # ratio = 2·matches/(n+m) ≤ 2·min/(n+m): lengths too far apart cannot reach 95
+            if 200 * min(n, m) < 95 * (n + m):
+                continue
+            if fuzz.ratio(f, ltitle) >= 95:
+                hit = lkey
+                break
+        memo[(scope, f)] = hit
+        return hit
 
     # -- agencies, tasks, planned
     def agency(self, name: str | None, province: str | None, role: str | None = None) -> tuple | None:
