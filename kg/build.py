@@ -280,7 +280,8 @@ def build(paths: Iterable[str | Path], out: str | Path = "kg-graph", jsonld: boo
     (out / "quality.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     (out / "quality.md").write_text(quality_markdown(report), encoding="utf-8")
     write_store(out, out / "graph.nt")
-    dump_turtle(out, out / "graph.ttl", PREFIXES)   # instance IRIs in full: their paths have slashes
+    # instance IRIs in full: their paths have slashes
+    dump_turtle(out, out / "graph.ttl", PREFIXES, ntriples=out / "graph.nt")
     result = BuildResult(out=out, files=len(files), extracted=extracted, documents=len(corpus.documents),
                          relations=len(corpus.relations), triples=triples, quality=len(corpus.quality),
                          errors=[q.message for q in corpus.quality if q.kind == "extraction_error"])

@@ -43,11 +43,19 @@ def write_store(out: str | Path, ntriples: str | Path) -> Path:
     return path
 
 
-def dump_turtle(out: str | Path, path: str | Path, prefixes: Mapping[str, str]) -> None:
-    """Write the store's default graph as Turtle (pyoxigraph's serializer: fast on large graphs)."""
+def dump_turtle(out: str | Path, path: str | Path, prefixes: Mapping[str, str],
+                ntriples: str | Path | None = None) -> None:
+    """Write the graph as Turtle with pyoxigraph's serializer: streamed from the sorted
+    ``ntriples`` file when given (3x faster than reading the store back, and in a stable,
+    readable order: subject by subject), else dumped from the store."""
+    prefixes = {k: str(v) for k, v in prefixes.items()}
+    if ntriples is not None:
+        with open(path, "wb") as fh:
+            ox.serialize(ox.parse(path=str(ntriples), format=ox.RdfFormat.N_TRIPLES), fh,
+                         format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+        return
     store = ox.Store.read_only(str(Path(out) / STORE_DIR))
-    store.dump(output=str(path), format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(),
-               prefixes={k: str(v) for k, v in prefixes.items()})
+    store.dump(output=str(path), format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=prefixes)
 
 
 def open_store(graph_dir: str | Path | None = None) -> ox.Store:
