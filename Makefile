@@ -21,11 +21,11 @@ $(STAMP): pyproject.toml
 demo: venv
 	$(BIN)/kg build examples/corpus --out $(GRAPH)
 	@echo; echo "== lineage of 55-CTr/TU (what it implements or continues, up to central documents)"
-	$(BIN)/kg query lineage --param doc=55-CTr/TU --graph $(GRAPH) --format csv
+	$(BIN)/kg query lineage --param doc=55-CTr/TU --graph $(GRAPH) --columns fromSymbol,relation,toSymbol,toDate,central
 	@echo; echo "== implementers of 21-NQ/TW (with the delay after the resolution)"
-	$(BIN)/kg query implementers --param doc=21-NQ/TW --graph $(GRAPH)
+	$(BIN)/kg query implementers --param doc=21-NQ/TW --graph $(GRAPH) --columns symbol,date,province,direct,delayDays
 	@echo; echo "== planned đề án and chương trình of the corpus: issued or still open"
-	$(BIN)/kg query planned-vs-issued --graph $(GRAPH) --format csv
+	$(BIN)/kg query planned-vs-issued --graph $(GRAPH) --columns planSymbol,ordinal,kind,deadline,status,issuedSymbol,delayDays
 
 # The embedded Neo4j launcher: classes + dependency jars under tools/neo4j/target
 # (Maven caches downloads in ~/.m2). The stamp makes a rebuild happen only on change.

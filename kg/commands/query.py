@@ -41,6 +41,8 @@ def query_command(
     param: list[str] = typer.Option([], "--param", "-p", help="k=v; doc=SYMBOL[@YEAR], province=…"),
     graph: Path = typer.Option(Path("kg-graph"), "--graph", "-g", help="The folder `kg build` wrote."),
     fmt: Format = typer.Option(Format.table, "--format", "-f"),
+    columns: Optional[str] = typer.Option(None, "--columns", "-c",
+                                          help="Only these columns, comma-separated (e.g. fromSymbol,relation,toSymbol)."),
     list_: bool = typer.Option(False, "--list", help="List the named queries and their parameters."),
     engine: Engine = typer.Option(Engine.sparql, "--engine", "-e",
                                   help="sparql (the built store), cypher (Neo4j, after `kg neo4j load`), networkx."),
@@ -66,4 +68,11 @@ def query_command(
     except (GraphNotFound, QueryError) as exc:
         err.print(f"[red]kg query: {exc}[/red]")
         raise typer.Exit(2) from exc
+    if columns:
+        wanted = [c.strip() for c in columns.split(",") if c.strip()]
+        unknown = [c for c in wanted if rows and c not in rows[0]]
+        if unknown:
+            err.print(f"[red]kg query: no column {', '.join(unknown)}; the columns are {', '.join(rows[0])}[/red]")
+            raise typer.Exit(2)
+        rows = [{c: r.get(c) for c in wanted} for r in rows]
     typer.echo(format_rows(rows, fmt.value), nl=False)
