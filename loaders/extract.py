@@ -20,7 +20,7 @@ from pathlib import Path
 
 from loaders.classify import RANK, chain_cue, coordinated, cue_before, stronger
 from loaders.agencies import extract_agencies
-from loaders.find import SymbolMatch, find_symbols
+from loaders.find import SymbolMatch, all_symbols
 from loaders.identity import document_identity
 from loaders.parse import Noun, Tail, noun_before, noun_codes, parse_tail, term_for_date
 from loaders.planned import extract_planned
@@ -113,7 +113,7 @@ def extract_path(path: str | Path) -> dict:
 
 def _mentions(text: str, z: Zones, doc: dict, warnings: list[dict]) -> list[Mention]:
     out: list[Mention] = []
-    for s in find_symbols(text):
+    for s in all_symbols(text):
         noun = noun_before(text, s.start)
         m = Mention(start=noun.start if noun else s.start, end=s.end, sym=s, noun=noun)
         m.tail = parse_tail(text, s.end)

@@ -105,6 +105,12 @@ def _whole(text: str) -> tuple[list[SymbolMatch], list[int]]:
     return hits, [h.end for h in hits]
 
 
+def all_symbols(text: str) -> list[SymbolMatch]:
+    """``find_symbols(text)``, scanned once per text and shared with :func:`symbols_within`.
+    The objects are shared: read only."""
+    return _whole(text)[0]
+
+
 def symbols_within(text: str, start: int, end: int) -> list[SymbolMatch]:
     """``find_symbols(text, start, end)`` for a range that ends at a line break (or the end of
     the text), read from one scan of the whole text instead of a scan per range.
