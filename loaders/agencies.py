@@ -234,10 +234,16 @@ def find_agency_mentions(text: str, start: int = 0, end: int | None = None) -> l
         key = " ".join(first.group(0).replace("\x00", " ").split())
         out.append((first.start(), first.end(), aliases[key]))
         start = first.end()
+    canon = _canon_of_match
     for m in _alias_scan().finditer(aligned, start, end):
-        key = " ".join(m.group(1).replace("\x00", " ").split())
-        out.append((m.start(1), m.end(1), aliases[key]))
+        s, e = m.span(1)
+        out.append((s, e, canon(m.group(1))))
     return out
+
+
+@lru_cache(maxsize=4096)  # the same few spellings of each alias, document after document
+def _canon_of_match(matched: str) -> str:
+    return agency_aliases()[" ".join(matched.replace("\x00", " ").split())]
 
 
 def _mentions_within(text: str, full: list[tuple[int, int, str]], ends: list[int], a: int, b: int
@@ -270,17 +276,24 @@ class _Collector:
         self.items: dict[str, dict] = {}
         self.unknown: dict[str, str] = {}
         self.starts: dict[str, set[int]] = {}  # mention starts per item (a set: items get many)
+        self.info = agency_info()
+        self.squashed: dict[str, str] = {}     # as written -> its words, single-spaced
 
     def add(self, name: str, role: str, as_written: str, span: tuple[int, int] | None = None) -> None:
         if not name:
             return
-        if name not in agency_info():  # names outside the table: one entry per folded spelling
+        info = self.info
+        if name not in info:  # names outside the table: one entry per folded spelling
             name = self.unknown.setdefault(fold(name), name)
-        item = self.items.setdefault(name, {"name": name, "as_written": [], "roles": [], "mentions": [],
-                                            "known": name in agency_info()})
+        item = self.items.get(name)
+        if item is None:
+            item = self.items[name] = {"name": name, "as_written": [], "roles": [], "mentions": [],
+                                       "known": name in info}
         if role not in item["roles"]:
             item["roles"].append(role)
-        aw = " ".join(as_written.replace("*", " ").split())
+        aw = self.squashed.get(as_written)
+        if aw is None:
+            aw = self.squashed[as_written] = " ".join(as_written.replace("*", " ").split())
         if aw and aw not in item["as_written"]:
             item["as_written"].append(aw)
         if span:
