@@ -81,10 +81,19 @@ def _make_re() -> re.Pattern[str]:
 
 @cache
 def _make_starts() -> tuple[re.Pattern[str], ...]:
-    """One literal-prefixed pattern per first word of the drafting verbs: every match of
-    :func:`_make_re` starts at a hit of one of them."""
-    firsts = dict.fromkeys(v.split()[0] for v in _cues("make"))
-    return tuple(re.compile(bounded_words_pattern(w)) for w in firsts)
+    """One literal-prefixed pattern per first word of the drafting verbs, that word followed
+    (in a lookahead, so only the word is consumed) by the rest of one of its verbs: every match
+    of :func:`_make_re` starts at a hit of one of them, and a common first word ("cu", "ra")
+    no longer stops the scan where no verb follows."""
+    rests: dict[str, list[str]] = {}
+    for v in _cues("make"):
+        head, *rest = v.split()
+        rests.setdefault(head, []).append(" ".join(rest))
+    out = []
+    for head, tails in rests.items():
+        ahead = "" if "" in tails else "(?=" + "|".join(GAP + words_pattern(t) for t in tails) + ")"
+        out.append(re.compile(bounded_words_pattern(head) + ahead))
+    return tuple(out)
 
 
 def _make_matches(aligned: str):
