@@ -85,12 +85,16 @@ def date_at(text: str, pos: int) -> DateHit | None:
 
 # ---- nouns before a symbol ------------------------------------------------------------
 
+_NOUN_QUALIFIERS = ("liên tịch", "hướng dẫn")
+
+
 @cache
 def _noun_before_rx() -> re.Pattern[str]:
     nouns = sorted((r["noun"] for r in table("doc_nouns")), key=len, reverse=True)
     alt = "|".join(re.escape(n) for n in nouns)
     # "Chương trình hành động số", "Nghị quyết 43-…", "Kế hoạch số:" ; a short abbreviation also counts.
-    return re.compile(rf"(?P<noun>{alt})(?:\s+(?:liên tịch|hướng dẫn))?\s*(?:số|so)?\s*:?\s*$", re.I)
+    quals = "|".join(_NOUN_QUALIFIERS)
+    return re.compile(rf"(?P<noun>{alt})(?:\s+(?:{quals}))?\s*(?:số|so)?\s*:?\s*$", re.I)
 
 
 @cache
@@ -107,8 +111,26 @@ class Noun:
     cls: str
 
 
+@cache
+def _noun_reach_rx() -> re.Pattern[str]:
+    """On the reversed window: the longest stretch a match of :func:`_noun_before_rx` can span.
+
+    Outside its ``\\s`` runs (spaces inside a noun are among them) a match holds the noun's
+    other characters, at most "liên tịch"/"hướng dẫn", "số" and ":"; no match starts before
+    that many non-space characters back from the end, so the search need not try there.
+    """
+    nouns = [r["noun"] for r in table("doc_nouns")]
+
+    def solid(s: str) -> int:
+        return sum(not c.isspace() for c in s)
+
+    most = max(map(solid, nouns)) + max(map(solid, _NOUN_QUALIFIERS)) + len("số") + len(":")
+    return re.compile(rf"(?:\s*\S){{0,{most}}}\s*")
+
+
 def noun_before(text: str, start: int, window: int = 60) -> Noun | None:
     lo = max(0, start - window)
+    lo = max(lo, start - _noun_reach_rx().match(text[lo:start][::-1]).end())
     m = _noun_before_rx().search(text, lo, start)
     if not m:
         return None
@@ -145,6 +167,7 @@ OTHER_BODY = re.compile(
 TERM = re.compile(r"\s*,?\s*\(?\s*(?:khóa|khoá|nhiệm kỳ)\s+(?P<t>[IVXLC]+|\d{1,2})\b\s*\)?", re.I)
 PLENUM = re.compile(r"\s*,?\s*(?:của\s+)?Hội nghị\s+(?:lần thứ\s+\S+|Trung ương\s+\d+)\s+(?:của\s+)?", re.I)
 OF = re.compile(r"\s*,?\s*(?:của|do)\s+", re.I)
+_SPACES = re.compile(r"\s*")
 DATE_LEAD = re.compile(r"\s*,?\s*\(?\s*(?:ngày|ngay)?\s*", re.I)
 ABOUT = re.compile(r"\s*,?\s*(?:\*\s*)?(?:về|ve)\s+(?:việc\s+)?", re.I)
 # Where a subject clause ends: clause punctuation, a cell or paragraph break, a parenthesis that
@@ -199,7 +222,7 @@ def parse_tail(text: str, pos: int, limit: int | None = None) -> Tail:
     elif of:
         body_pos = of.end()
     elif tail.date:
-        body_pos = re.match(r"\s*", text[pos:]).end() + pos  # "ngày … Ban Chấp hành …" without "của"
+        body_pos = _SPACES.match(text, pos).end()  # "ngày … Ban Chấp hành …" without "của"
     if body_pos is not None:
         b = _body_rx().match(text, body_pos, limit)
         if b:
