@@ -175,6 +175,13 @@ ABOUT = re.compile(r"\s*,?\s*(?:\*\s*)?(?:về|ve)\s+(?:việc\s+)?", re.I)
 SUBJECT_END = re.compile(r"[;\t\n]|,?\s+(?:và\s+)?(?=(?:Nghị quyết|Chỉ thị|Kết luận|Quyết định|Quy định|Kế hoạch|Chương trình|Đề án|Hướng dẫn)\s+(?:số\s+)?\d)|,\s+(?=Chương trình mục tiêu|Chiến lược|Đề án )|\(\s*\*?\s*(?:sau đây|gọi tắt|viết tắt)|\.(?=\s+[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ\-–])|\.\s*$|\s+-\s+(?=[A-ZĐ])", re.I)
 
 
+# SUBJECT_END as the engine can scan it: every alternative opens with one of ``;\t\n,(.`` or a
+# space, so a pattern that opens with that class skips in C to the next candidate, and the
+# lookbehind (one character back, then SUBJECT_END ahead) tries the real pattern there; the
+# match starts where SUBJECT_END's would (only its start is used).
+_SUBJECT_END_SCAN = re.compile(rf"[;\t\n,(.\s](?<=(?={SUBJECT_END.pattern})[\s\S])", SUBJECT_END.flags)
+
+
 @dataclass
 class Tail:
     end: int                       # end of date/body/term (before the subject)
@@ -243,7 +250,7 @@ def parse_tail(text: str, pos: int, limit: int | None = None) -> Tail:
     a = ABOUT.match(text, pos, limit)
     if a:
         s_start = a.end()
-        e = SUBJECT_END.search(text, s_start, min(limit, s_start + 400))
+        e = _SUBJECT_END_SCAN.search(text, s_start, min(limit, s_start + 400))
         s_end = e.start() if e else min(limit, s_start + 400)
         subject = text[s_start:s_end].strip().strip("*\"“”").strip(" ,.")
         if subject:
