@@ -100,7 +100,7 @@ def extract_path(path: str | Path) -> dict:
 
     source = str(path)
     try:
-        t: Text = load_text(path)
+        t: Text = load_text(path, offsets=False)  # the record quotes the normalized text only
     except LoadError as err:
         return {"source": source, "document": None, "references": [], "chain_edges": [], "unnumbered": [],
                 "tasks": [], "planned": [], "agencies": [], "warnings": [], "errors": [err.as_record()]}

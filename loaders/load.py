@@ -12,8 +12,10 @@ from loaders.text import Text
 __all__ = ["load_text", "iter_input_files"]
 
 
-def load_text(path: str | os.PathLike) -> Text:
+def load_text(path: str | os.PathLike, offsets: bool = True) -> Text:
     """Read and normalize one file. Raises ``LoadError`` if it cannot be read.
+    ``offsets=False``: no map back to the raw text (``Text.offsets`` is None), which saves
+    keeping it up to date through every repair.
 
     >>> import tempfile, os
     >>> path = os.path.join(tempfile.mkdtemp(), "c000.txt")
@@ -21,7 +23,7 @@ def load_text(path: str | os.PathLike) -> Text:
     >>> load_text(path).text
     'CHƯƠNG TRÌNH HÀNH ĐỘNG\\nBan Chấp hành Tỉnh ủy'
     """
-    return normalize(read_source(path))
+    return normalize(read_source(path), offsets=offsets)
 
 
 def _skip_reason(name: str) -> str | None:

@@ -571,8 +571,9 @@ def _run(raw: str, track: bool, fmt: str | None = None) -> _Doc:
     return doc
 
 
-def normalize(src: SourceText) -> Text:
-    """Repair ``src.raw`` and return a ``Text`` with offsets back into it.
+def normalize(src: SourceText, offsets: bool = True) -> Text:
+    """Repair ``src.raw`` and return a ``Text`` with offsets back into it (``offsets=False``:
+    without them, ``Text.offsets`` is None, for callers that never quote the source).
 
     >>> src = SourceText("c000.txt", "txt", "Phân công rõ nhiêṃ vu ̣cho từng cơ quan, Ban Chấp \\n\\nhành Tỉnh uỷ *khoá* XVII")
     >>> t = normalize(src)
@@ -583,7 +584,7 @@ def normalize(src: SourceText) -> Text:
     >>> [(t.text[a:b], kind) for a, b, kind in t.emphasis]
     [('khóa', 'i')]
     """
-    doc = _run(src.raw, track=True, fmt=src.format)
+    doc = _run(src.raw, track=offsets, fmt=src.format)
     emphasis = sorted((a, b, kind) for a, b, kind in doc.emph)
     notes = list(src.notes) + [f"{what}: {n}" for what, n in doc.counts.items()]
     return Text(source=src.source, text=doc.text, offsets=doc.map, emphasis=emphasis,

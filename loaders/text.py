@@ -40,7 +40,7 @@ class SourceText:
 class Text:
     source: str
     text: str                                   # normalized (NFC, repaired glyphs, wrapped lines joined)
-    offsets: array                              # offsets[i] = raw offset of text[i]; len(text)+1 entries
+    offsets: array | None                       # offsets[i] = raw offset of text[i]; len(text)+1 entries (None: not kept)
     emphasis: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, "i"|"b") in text
     format: str = "txt"
     encoding: str | None = None
