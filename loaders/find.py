@@ -72,11 +72,14 @@ def _canon_type(code: str) -> str | None:
 
 
 def _canon_issuer(code: str) -> str | None:
-    up = code.upper()
-    for known in party_issuer_codes():
-        if known.upper() == up:
-            return _issuer_spelling(known)
-    return None
+    known = _party_issuers_by_upper().get(code.upper())
+    return None if known is None else _issuer_spelling(known)
+
+
+@cache
+def _party_issuers_by_upper() -> dict[str, str]:
+    """Upper-cased Party issuer code -> the code (the table's keys are upper-cased already)."""
+    return {known.upper(): known for known in party_issuer_codes()}
 
 
 @cache
