@@ -367,6 +367,10 @@ _TRAIL_MARKUP = re.compile(r"(?:\*\*?|</(?:i|em|b|strong)>|\s)+\Z", re.I)
 _TERMINAL = re.compile(r"[.:;!?][\"'”’»)\]]*\Z")
 _HYPHEN_END = re.compile(r"[\w)]\s*[-–]\Z")
 _LAST_WORD = re.compile(f"(?:^|[\\s(“\"])({_LETTER}+)\\Z")
+# _LAST_WORD matched on the reversed tail: a search that must end at the end tries every
+# offset, while this tries one. The letters that end the text, then its start or one of the
+# characters before them; group 1, reversed, is _LAST_WORD's group 1.
+_LAST_WORD_REVERSED = re.compile(f"({_LETTER}+)(?:\\Z|[\\s(“\"])")
 _LETTERS = re.compile(_LETTER)
 
 
@@ -409,8 +413,8 @@ def _should_join(prev: str, nxt: str, full_width: float | None = None) -> bool:
     if last == "," or (last in "-–" and _HYPHEN_END.search(p)):
         return True
     if last.isalpha():
-        w = _LAST_WORD.search(p)
-        if w and w.group(1).lower() in _join_words():
+        w = _LAST_WORD_REVERSED.match(p[::-1])
+        if w and w.group(1)[::-1].lower() in _join_words():
             return True
     if _is_caps_line(p):
         return False
