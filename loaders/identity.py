@@ -29,6 +29,11 @@ SIGN_FOR = re.compile(r"^[ \t*]*(?P<cap>T/M|TM\.?|K/T|KT\.?|Q\.\s?)\s*(?P<org>[^
 PERSON = re.compile(r"^[ \t*]*(?P<name>(?:[A-ZĐ][a-zà-ỹđ]* ){1,4}[A-ZĐ][a-zà-ỹđ]+)\s*\**\s*$", re.M)
 PROVINCE_HEADER = re.compile(r"(?:TỈNH|THÀNH)\s+(?:ỦY|UỶ)\s+(?P<p>[A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ \-]+?)\s*$", re.M)
 SIGNED_BY = re.compile(r"Ký bởi:\s*(?:Tỉnh|Thành)\s+ủy\s+(?P<p>[A-ZĐ][\w \-]+?)\s*$", re.M | re.I)
+# SIGNED_BY as the engine can scan a whole text for it: case-insensitive, its opening "K" gives
+# the engine nothing to skip to, so it would try every offset. Here a case-sensitive class of
+# every character that "K" matches ignoring case (K, k, KELVIN SIGN) opens the pattern, and
+# SIGNED_BY itself is tried there (in a lookbehind); its groups are SIGNED_BY's.
+_SIGNED_BY_SCAN = re.compile(rf"(?-i:[Kk\u212a])(?<=(?={SIGNED_BY.pattern})[\s\S])", SIGNED_BY.flags)
 OF_BODY = re.compile(r"^\s*(?:CỦA\s+)?(?P<body>BAN CHẤP HÀNH ĐẢNG BỘ (?:TỈNH|THÀNH PHỐ)|BAN THƯỜNG VỤ (?:TỈNH|THÀNH)\s+(?:ỦY|UỶ)|THƯỜNG TRỰC (?:TỈNH|THÀNH)\s+(?:ỦY|UỶ)|(?:TỈNH|THÀNH)\s+(?:ỦY|UỶ))(?P<rest>[^\n]*)$", re.M)
 _ANNEX_CAPTION, _SIGN_FOR = LineScan(ANNEX_CAPTION), LineScan(SIGN_FOR)  # see loaders.linescan
 TERM_IN = re.compile(r"\(\s*(?:khóa|khoá)\s+(?P<t>[IVXLC]+|\d+)\s*\)", re.I)
@@ -105,7 +110,7 @@ def document_identity(text: str, z: Zones | None = None) -> dict:
     _annex_caption(text, z, doc)
     _signature(text, z, doc)
     if doc["province"] is None:
-        m = PROVINCE_HEADER.search(head) or SIGNED_BY.search(text)
+        m = PROVINCE_HEADER.search(head) or _SIGNED_BY_SCAN.search(text)
         if m:
             doc["province"] = province_named(m["p"]) or m["p"].title()
     if doc["province"] is None:

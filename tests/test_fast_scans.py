@@ -1,0 +1,81 @@
+"""The faster forms of end-anchored and case-insensitive searches find what the plain
+patterns find: tried on every offset of the corpus texts and on made-up snippets."""
+from __future__ import annotations
+
+import random
+import re
+import sys
+
+from loaders import extract, identity, normalize, parse
+from loaders.load import load_text
+from tests._corpus import CORPUS
+
+TEXTS = [load_text(p).text for p in sorted(CORPUS.glob("*.txt"))]
+
+
+def _windows(width: int, step: int = 7):
+    for t in TEXTS:
+        for end in range(0, len(t), step):
+            yield t, max(0, end - width), end
+
+
+def test_noun_before_bound_finds_what_the_full_window_search_finds() -> None:
+    rx = parse._noun_before_rx()
+    snippets = ["Nghị quyết     \n\n   số   :   \t ", "Kế hoạch liên tịch\n số: ", "CHƯƠNG TRÌNH HÀNH ĐỘNG SO"]
+    cases = [(s * 3, 0, len(s * 3)) for s in snippets] + list(_windows(60, 11))
+    for text, lo, end in cases:
+        for window in (20, 60, 200):
+            lo = max(0, end - window)
+            want = rx.search(text, lo, end)
+            got = parse.noun_before(text, end, window)
+            assert (want.start() if want else None) == (got.start if got else None), text[lo:end]
+
+
+def test_subject_end_scan_starts_where_subject_end_does() -> None:
+    snippets = ["về a. B", "về x.", "về x. ", "về (sau đây", "về, Chương trình mục tiêu", "abc - Đ",
+                "về x và Nghị quyết số 3", "a\u2028b", "x.\n", "a;b", "a\tb"]
+    cases = [(s, 0, len(s)) for s in snippets] + list(_windows(400, 5)) + list(_windows(9, 5))
+    for text, lo, end in cases:
+        want = parse.SUBJECT_END.search(text, lo, end)
+        got = parse._SUBJECT_END_SCAN.search(text, lo, end)
+        assert (want.start() if want else None) == (got.start() if got else None), text[lo:end]
+
+
+def test_alias_before_reversed() -> None:
+    rng = random.Random(4)
+    pieces = ["viết tắt", "Viết Tắt", "gọi tắt", "GỌI TẮT", " ", "\n", "là", "LÀ", "x", " là ", "\t", "tắt"]
+    cases = ["".join(rng.choice(pieces) for _ in range(rng.randrange(0, 8))) for _ in range(20000)]
+    cases += [t[lo:end] for t, lo, end in _windows(30, 5)]
+    for w in cases:
+        assert bool(extract.ALIAS_BEFORE.search(w)) == bool(extract.ALIAS_BEFORE_REVERSED.match(w[::-1])), w
+
+
+def test_last_word_reversed() -> None:
+    rng = random.Random(3)
+    alphabet = list("ab ơĐ(“\"\n\t.1_²Ⅻ-ủ\u0301") + ["ệ", "x"]
+    cases = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 12))) for _ in range(50000)]
+    cases += [t[lo:end] for t, lo, end in _windows(40, 5)]
+    for p in cases:
+        want = normalize._LAST_WORD.search(p)
+        got = normalize._LAST_WORD_REVERSED.match(p[::-1])
+        assert (want.group(1) if want else None) == (got.group(1)[::-1] if got else None), p
+
+
+def test_signed_by_scan_class_holds_every_k() -> None:
+    # the case-sensitive class that opens _SIGNED_BY_SCAN: every character "K" matches ignoring case
+    k = re.compile("K", re.I)
+    assert {chr(c) for c in range(sys.maxunicode + 1) if k.fullmatch(chr(c))} == {"K", "k", "\u212a"}
+
+
+def test_signed_by_scan_finds_what_signed_by_finds() -> None:
+    rng = random.Random(5)
+    lines = ["Ký bởi: Tỉnh ủy Tuyên Quang\n", "KÝ BỞI:  THÀNH ỦY HÀ NỘI  \n", "\u212aý bởi:Tỉnh ủy Bắc Giang",
+             "ký bởi: tỉnh ủy x", "Ký bởi: Tỉnh ủy Đà Nẵng - Hội"]
+    cases = list(TEXTS)
+    for t in TEXTS:
+        for _ in range(10):
+            i = rng.randrange(len(t))
+            cases.append(t[:i] + rng.choice(lines) + t[i:])
+    for t in cases:
+        want, got = identity.SIGNED_BY.search(t), identity._SIGNED_BY_SCAN.search(t)
+        assert (want["p"] if want else None) == (got["p"] if got else None)
