@@ -302,6 +302,29 @@ class _Collector:
                 starts.add(span[0])
                 item["mentions"].append({"start": span[0], "end": span[1], "text": self.text[span[0]:span[1]]})
 
+    def add_mentions(self, found: list[tuple[int, int, str]]) -> None:
+        """``add(canon, <its first role>, text[s:e], (s, e))`` for each (s, e, canon) of ``found``
+        whose agency already has an entry (inlined: a document has thousands)."""
+        items, info, squashed, text = self.items, self.info, self.squashed, self.text
+        for s, e, canon in found:
+            item = items.get(canon)
+            if item is None:
+                continue
+            if canon not in info:
+                self.add(canon, item["roles"][0], text[s:e], (s, e))
+                continue
+            # the role is the item's own first role: nothing to add there
+            as_written = text[s:e]
+            aw = squashed.get(as_written)
+            if aw is None:
+                aw = squashed[as_written] = " ".join(as_written.replace("*", " ").split())
+            if aw and aw not in item["as_written"]:
+                item["as_written"].append(aw)
+            starts = self.starts.setdefault(canon, set())
+            if s not in starts:
+                starts.add(s)
+                item["mentions"].append({"start": s, "end": e, "text": as_written})
+
     def add_list(self, value: str | list | None, role: str, span: tuple[int, int] | None = None,
                  bare: bool = False) -> None:
         """Every agency of a cell / list value, known ones by alias, the rest as written."""
@@ -367,9 +390,7 @@ def extract_agencies(text: str, tasks: list[dict], planned: list[dict]) -> list[
     _recipients(text, col)
     _assignees(text, col, full, ends)
     # Every occurrence of a known agency counts as a mention.
-    for s, e, canon in full:
-        if canon in col.items:
-            col.add(canon, col.items[canon]["roles"][0], text[s:e], (s, e))
+    col.add_mentions(full)
     out = list(col.items.values())
     for item in out:
         item["roles"].sort(key=ROLE_ORDER.index)
