@@ -240,11 +240,17 @@ def _noun_at_start(s: str) -> tuple[str, str] | None:
     return None
 
 
+@cache
+def _not_new_words() -> frozenset[str]:
+    """The one-word "not new" cues, folded ("này" …), but not "số"."""
+    return frozenset(fold(w) for w in _raw_cues("not_new") if " " not in w and fold(w) != "so")
+
+
 def _existing_after_noun(s: str, noun_end: int) -> bool:
     """True when the noun is followed by "này" or by a symbol: a document that exists already."""
     tail = s[noun_end:noun_end + 40]
     words = fold(tail).split()
-    if words[:1] and words[0] in {fold(w) for w in _raw_cues("not_new") if " " not in w and fold(w) != "so"}:
+    if words[:1] and words[0] in _not_new_words():
         return True
     hits = find_symbols(tail)
     return bool(hits and hits[0].start < 12)
