@@ -123,18 +123,13 @@ def _alias_trie() -> str:
 
 
 @cache
-def _alias_pattern() -> re.Pattern[str]:
-    return re.compile(r"(?<![a-z0-9])" + _alias_trie() + r"(?![a-z0-9])")
-
-
-@cache
 def _alias_scan() -> re.Pattern[str]:
     """The same aliases, each found with the boundary character before it (group 1: the alias).
 
     A pattern that opens with a lookbehind makes the engine start a match at every offset of
     the document; opening with ``[^a-z0-9]`` it skips through the words in C. An alias ends
     with a letter or digit, so no alias starts right where the previous one ended and the
-    boundary character is never shared; the range start is tried with :func:`_alias_pattern`.
+    boundary character is never shared; the range start is tried with :func:`_alias_at`.
     """
     return re.compile(r"[^a-z0-9](" + _alias_trie() + r")(?![a-z0-9])")
 
@@ -223,17 +218,28 @@ def _split_agencies(text: str, bare: bool) -> tuple[str, ...]:
     return tuple(p for p in (_LEADING_NOISE.sub("", x).strip() for x in parts) if p)
 
 
+def _alias_at(aligned: str, start: int, end: int) -> tuple[int, int, str] | None:
+    """(start, end, alias) of an alias that begins at ``start`` (not after a letter or digit),
+    within ``aligned[:end]``: :func:`_alias_scan` matched from the character before ``start``
+    (or from a space put in front of the text at its start), so one compiled trie serves both."""
+    if start > 0:
+        m = _alias_scan().match(aligned, start - 1, end)
+        return (m.start(1), m.end(1), m.group(1)) if m else None
+    m = _alias_scan().match(" " + aligned[:end])
+    return (m.start(1) - 1, m.end(1) - 1, m.group(1)) if m else None
+
+
 def find_agency_mentions(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
     """(start, end, canonical) for every alias occurrence in ``text[start:end]``, longest first."""
     aligned = fold_aligned(text)
     aliases = agency_aliases()
     end = len(text) if end is None else end
     out = []
-    first = _alias_pattern().match(aligned, start, end)  # an alias right at the range start
+    first = _alias_at(aligned, start, end)  # an alias right at the range start
     if first:
-        key = " ".join(first.group(0).replace("\x00", " ").split())
-        out.append((first.start(), first.end(), aliases[key]))
-        start = first.end()
+        key = " ".join(first[2].replace("\x00", " ").split())
+        out.append((first[0], first[1], aliases[key]))
+        start = first[1]
     canon = _canon_of_match
     for m in _alias_scan().finditer(aligned, start, end):
         s, e = m.span(1)

@@ -79,3 +79,18 @@ def test_signed_by_scan_finds_what_signed_by_finds() -> None:
     for t in cases:
         want, got = identity.SIGNED_BY.search(t), identity._SIGNED_BY_SCAN.search(t)
         assert (want["p"] if want else None) == (got["p"] if got else None)
+
+
+def test_alias_at_matches_the_lookbehind_pattern() -> None:
+    from loaders import agencies
+    from loaders.fold import fold_aligned
+
+    plain = re.compile(r"(?<![a-z0-9])" + agencies._alias_trie() + r"(?![a-z0-9])")
+    texts = [fold_aligned(t) for t in TEXTS]
+    texts += [fold_aligned(a) for a in ("Ban Thường vụ Tỉnh ủy chỉ đạo", "UBND tỉnh", "xUBND tỉnh", "Tỉnh ủy")]
+    for a in texts:
+        starts = {m.start(1) for m in agencies._alias_scan().finditer(a)} | set(range(0, len(a), 13)) | {0}
+        for s in starts:
+            for e in {len(a), min(len(a), s + 5), min(len(a), s + 30)}:
+                m = plain.match(a, s, e)
+                assert ((m.start(), m.end(), m.group(0)) if m else None) == agencies._alias_at(a, s, e)
