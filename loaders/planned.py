@@ -216,6 +216,11 @@ _ITEM = re.compile(r"^[\s*]*(\d{1,2})\s*[.)\-]\s+(?!\d)")
 _SUBITEM = re.compile(r"^[\s*]*\d{1,2}\s*\.\s*\d{1,2}\s*\.?\s")
 _HEADING = re.compile(r"^[\s*]*(?:[IVX]{1,4}|[A-ZĐ])\s*[.\-–]\s+\S")
 _FIELD_COLON = re.compile(r"[:：]")
+_RECIPIENTS_LINE = re.compile(r"^\s*Nơi nhận")
+# where a labelled value ends: a sentence end, a bullet, the next part's label
+_VALUE_STOPS = (re.compile(r"\.\s*(?:\n|$)"), re.compile(r"\n\s*[-+•]"),
+                re.compile(r"\n\s*(?:Thời gian|Mục tiêu|Nội dung|Tổ chức thực hiện)"))
+_FIELD_LINE_LEAD = re.compile(r"^[\s*\-+•]*(?:\d{1,2}\s*\.\s*\d{1,2}\s*\.?\s*)?")  # bullet, "1.2."
 
 
 def _is_upper_heading(line: str) -> bool:
@@ -329,7 +334,7 @@ def _numbered_items(text: str, lines: list[tuple[int, str]]) -> list[dict]:
         while k < n:
             ln = lines[k][1]
             if ("\t" in ln or (_ITEM.match(ln) and not _SUBITEM.match(ln)) or _HEADING.match(ln)
-                    or _is_upper_heading(ln) or re.match(r"^\s*Nơi nhận", ln)):
+                    or _is_upper_heading(ln) or _RECIPIENTS_LINE.match(ln)):
                 break
             k += 1
         end = lines[k - 1][0] + len(lines[k - 1][1]) if k > i else start + len(line)
@@ -385,8 +390,8 @@ def _label_value(block: str, labels: tuple[str, ...]) -> tuple[str | None, int |
             continue
         rest = block[colon + 1:]
         stop = len(rest)
-        for pat in (r"\.\s*(?:\n|$)", r"\n\s*[-+•]", r"\n\s*(?:Thời gian|Mục tiêu|Nội dung|Tổ chức thực hiện)"):
-            mm = re.search(pat, rest)
+        for pat in _VALUE_STOPS:
+            mm = pat.search(rest)
             if mm:
                 stop = min(stop, mm.start())
         value = " ".join(rest[:stop].split()).strip(" .;")
@@ -423,7 +428,7 @@ def _parts(block: str) -> dict:
     # part labels open their own line ("Mục tiêu: …", "1.2. Nội dung chương trình", "- Tổ chức thực hiện:")
     has_fields = 0
     for ln in block.split("\n")[1:]:
-        head = fold(re.sub(r"^[\s*\-+•]*(?:\d{1,2}\s*\.\s*\d{1,2}\s*\.?\s*)?", "", ln))
+        head = fold(_FIELD_LINE_LEAD.sub("", ln))
         if _starts_with_any(head, _cues("field")):
             has_fields += 1
     return {
@@ -464,7 +469,7 @@ def _listed_items(text: str, lines: list[tuple[int, str]]) -> list[dict]:
         block: list[tuple[int, str]] = []
         for s, ln in lines[i + 1:]:
             st = ln.strip()
-            if "\t" in ln or _HEADING.match(ln) or _is_upper_heading(st) or re.match(r"^\s*Nơi nhận", ln):
+            if "\t" in ln or _HEADING.match(ln) or _is_upper_heading(st) or _RECIPIENTS_LINE.match(ln):
                 break
             if st:
                 block.append((s + len(ln) - len(ln.lstrip()), ln.strip()))
