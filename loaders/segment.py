@@ -66,7 +66,13 @@ class Zones:
 
     def clause_start(self, pos: int) -> int:
         """Start of the clause (paragraph, cell or sentence) that ``pos`` stands in."""
-        lo = max(self.text.rfind("\n", 0, pos), self.text.rfind("\t", 0, pos))
+        text = self.text
+        # The nearest break in the last 800 characters is the nearest one; only when there is
+        # none is the text before them searched (a TAB can be thousands of lines back).
+        near = max(0, pos - 800)
+        lo = max(text.rfind("\n", near, pos), text.rfind("\t", near, pos))
+        if lo < 0:
+            lo = max(text.rfind("\n", 0, pos), text.rfind("\t", 0, pos))
         window = max(lo + 1, pos - 800)
         last = None
         for last in SENTENCE_END.finditer(self.text, window, pos):
