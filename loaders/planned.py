@@ -339,7 +339,7 @@ def _numbered_items(text: str, lines: list[tuple[int, str]]) -> list[dict]:
             k += 1
         end = lines[k - 1][0] + len(lines[k - 1][1]) if k > i else start + len(line)
         block = text[start:end]
-        parts = _parts(block)
+        parts = _parts(block, fold_aligned(text)[start:end])  # the text is folded once, and kept
         if not parts["has_parts"] or not parts["fields"] and not (parts["lead"] or parts["steering"]) or len(title) > 400:
             i += 1
             continue
@@ -377,9 +377,12 @@ def _title_before_field(title: str, field_words: tuple[str, ...]) -> str:
     return title
 
 
-def _label_value(block: str, labels: tuple[str, ...]) -> tuple[str | None, int | None]:
-    """The value after "<label> …:" in ``block`` (to the end of its sentence; wrapped lines joined)."""
-    aligned = fold_aligned(block)
+def _label_value(block: str, labels: tuple[str, ...], aligned: str | None = None) -> tuple[str | None, int | None]:
+    """The value after "<label> …:" in ``block`` (to the end of its sentence; wrapped lines joined).
+    ``aligned``: ``fold_aligned(block)`` when the caller has it (folding goes character by
+    character, so a slice of the folded text is the folded slice)."""
+    if aligned is None:
+        aligned = fold_aligned(block)
     for w in labels:
         m = _word_re(w).search(aligned)
         if not m:
@@ -405,10 +408,13 @@ _STEERING = re.compile(
 _MEMBERS = re.compile(r"thành\s+viên\s+(?:gồm|là)\s*(?P<kind>(?:các|một số)\s+[^:]{0,40}?)?\s*:\s*(?P<list>[^.\n]+)", re.I)
 
 
-def _parts(block: str) -> dict:
-    lead, _ = _label_value(block, _cues("lead"))
-    coop, _ = _label_value(block, _cues("cooperating"))
-    deadline, _ = _label_value(block, _cues("deadline"))
+def _parts(block: str, aligned: str | None = None) -> dict:
+    """``aligned``: ``fold_aligned(block)``, when the caller has it."""
+    if aligned is None:
+        aligned = fold_aligned(block)
+    lead, _ = _label_value(block, _cues("lead"), aligned)
+    coop, _ = _label_value(block, _cues("cooperating"), aligned)
+    deadline, _ = _label_value(block, _cues("deadline"), aligned)
     steering = None
     sm = _STEERING.search(block)
     if sm:

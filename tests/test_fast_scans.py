@@ -94,3 +94,15 @@ def test_alias_at_matches_the_lookbehind_pattern() -> None:
             for e in {len(a), min(len(a), s + 5), min(len(a), s + 30)}:
                 m = plain.match(a, s, e)
                 assert ((m.start(), m.end(), m.group(0)) if m else None) == agencies._alias_at(a, s, e)
+
+
+def test_a_slice_of_the_folded_text_is_the_folded_slice() -> None:
+    from loaders.fold import fold_aligned
+
+    rng = random.Random(8)
+    for t in TEXTS:
+        whole = fold_aligned(t)
+        for _ in range(200):
+            a = rng.randrange(len(t))
+            b = min(len(t), a + rng.choice([10, 500, 2047, 2049, 6000]))
+            assert whole[a:b] == fold_aligned(t[a:b])
