@@ -444,15 +444,15 @@ def _pass_lines(doc: _Doc, wrapped: bool = False) -> None:
     kept: list[tuple[int, int, str]] = []   # (content start, content end, content)
     pos = dropped = 0
     for line in text.split("\n"):
-        end = pos + len(line)
         content = line.strip(" ")
         if content.strip("\t "):
-            if "\t" not in content and _PAGE_NUMBER.fullmatch(content):
+            # a page number starts with a digit or "-" (isdigit() holds for every \d)
+            if (content[0] == "-" or content[0].isdigit()) and "\t" not in content and _PAGE_NUMBER.fullmatch(content):
                 dropped += 1
             else:
-                cs = pos + (len(line) - len(line.lstrip(" ")))
+                cs = pos + (len(line) - len(line.lstrip(" "))) if line[0] == " " else pos
                 kept.append((cs, cs + len(content), content))
-        pos = end + 1
+        pos += len(line) + 1
     regions = []
     joined = 0
     prev_end = 0
