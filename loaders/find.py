@@ -49,6 +49,10 @@ class SymbolMatch:
 def _pattern() -> re.Pattern[str]:
     codes = sorted(type_codes(), key=len, reverse=True)
     types = "|".join(re.escape(c) for c in codes)
+    # Before each type alternation, a lookahead for the codes' first letters: one class test
+    # rejects what would otherwise be tried against every code, at every backtracking step.
+    firsts = re.escape("".join(sorted({c[0] for c in codes})))
+    initial = f"(?=(?i:[{firsts}]))"
     d = f"[{re.escape(DASH)}]"
     letter = r"[^\W\d_]"
     # The number's first digit is matched once, before the alternatives (see below), so each
@@ -57,10 +61,10 @@ def _pattern() -> re.Pattern[str]:
     law = rf"{num.format('lnum')}\s*/\s*(?P<lyear>(?:19|20)\d\d)\s*/\s*(?P<lcode>QH\d{{1,2}})(?!\w)"
     state = (
         rf"{num.format('snum')}\s*/\s*(?:(?P<syear>(?:19|20)\d\d)\s*/\s*)?"
-        rf"(?P<stype>(?i:{types})|[A-ZĐ][A-Za-zĐđ]{{0,4}})\s*{d}\s*(?P<siss>{letter}{{1,10}}\d{{0,2}})(?:{d}(?P<sunit>[A-ZĐ]{{1,8}}))?(?![\w])"
+        rf"(?=(?i:[{firsts}])|[A-ZĐ])(?P<stype>(?i:{types})|[A-ZĐ][A-Za-zĐđ]{{0,4}})\s*{d}\s*(?P<siss>{letter}{{1,10}}\d{{0,2}})(?:{d}(?P<sunit>[A-ZĐ]{{1,8}}))?(?![\w])"
     )
     party = (
-        rf"{num.format('pnum')}(?:\s*{d}\s*|\s+|)(?P<ptype>(?i:{types}))\s*(?:/|{d})\s*(?P<piss>{letter}{{1,9}})(?![\w])"
+        rf"{num.format('pnum')}(?:\s*{d}\s*|\s+|){initial}(?P<ptype>(?i:{types}))\s*(?:/|{d})\s*(?P<piss>{letter}{{1,9}})(?![\w])"
     )
     # A leading digit (not a lookbehind) lets the regex engine skip to the next digit in C;
     # ``\d(?<!X\d)`` tests the character before that digit exactly as ``(?<!X)\d`` did.

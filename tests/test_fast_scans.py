@@ -106,3 +106,25 @@ def test_a_slice_of_the_folded_text_is_the_folded_slice() -> None:
             a = rng.randrange(len(t))
             b = min(len(t), a + rng.choice([10, 500, 2047, 2049, 6000]))
             assert whole[a:b] == fold_aligned(t[a:b])
+
+
+def test_symbol_pattern_lookaheads_change_nothing() -> None:
+    from loaders import find
+    from loaders.tables import type_codes
+
+    fast = find._pattern()
+    plain = re.compile(re.sub(r"\(\?=\(\?i:\[[^\]]*\]\)(?:\|\[A-ZĐ\])?\)", "", fast.pattern))
+    assert plain.pattern != fast.pattern and "(?=(?i:" not in plain.pattern
+    extra = ["Nghị quyết số 43 – NQ/TW và 71/NQ-CP", "số 12 nq/tw, 858CV/ĐUK, 72-NQ-TW, 30/2020/NĐ-CP",
+             "45/2019/QH14; 01-ĐA/TU; 3 KH/TU; 5/Kh-UBND; 7/kH-ubnd; 9 - \u212aH/TU"]
+    for t in TEXTS + extra:
+        assert [(m.span(), m.groupdict()) for m in fast.finditer(t)] == \
+            [(m.span(), m.groupdict()) for m in plain.finditer(t)]
+    # the class holds every character that a code's first letter matches ignoring case
+    firsts = {c[0] for c in type_codes()}
+    cls = re.compile("(?i:[" + re.escape("".join(firsts)) + "])")
+    for c in firsts:
+        lit = re.compile("(?i:" + re.escape(c) + ")")
+        for x in map(chr, [*range(0x3000), 0x212A, 0x212B, 0x1E9E, 0xFB00, 0xFF21, 0xFF41]):
+            if lit.fullmatch(x):
+                assert cls.fullmatch(x), (c, x)
