@@ -45,15 +45,23 @@ def _fillers() -> str:
     return rf"(?:\s+(?:{_alt(_cues('filler'))}))*"
 
 
+def _initials(*words) -> str:
+    """A lookahead for the first letters of ``words`` (ignoring case, as the patterns do): one
+    class test turns away an offset where none of them can start."""
+    return "(?=[" + re.escape("".join(sorted({w[0] for w in words}))) + "])"
+
+
 @cache
 def _cue_rx(where: str) -> re.Pattern[str]:
     # The cue, any fillers, then end of the slice (the cited noun follows it).
-    return re.compile(rf"(?<!\w)(?P<cue>{_alt(_cues(where))}){_fillers()}\s*[:,]?\s*$", re.I)
+    cues = _cues(where)
+    return re.compile(rf"{_initials(*cues)}(?<!\w)(?P<cue>{_alt(cues)}){_fillers()}\s*[:,]?\s*$", re.I)
 
 
 @cache
 def _chain_rx() -> re.Pattern[str]:
-    return re.compile(rf"(?<!\w)(?:về\s+)?(?:việc\s+)?(?P<cue>{_alt(_cues('chain'))}){_fillers()}\s*$", re.I)
+    cues = _cues("chain")
+    return re.compile(rf"{_initials('về', 'việc', *cues)}(?<!\w)(?:về\s+)?(?:việc\s+)?(?P<cue>{_alt(cues)}){_fillers()}\s*$", re.I)
 
 
 COORDINATION = re.compile(r"(?:[;,]|\s(?:và|cùng|với))\s*(?:các\s+)?$", re.I)

@@ -94,7 +94,10 @@ def _noun_before_rx() -> re.Pattern[str]:
     alt = "|".join(re.escape(n) for n in nouns)
     # "Chương trình hành động số", "Nghị quyết 43-…", "Kế hoạch số:" ; a short abbreviation also counts.
     quals = "|".join(_NOUN_QUALIFIERS)
-    return re.compile(rf"(?P<noun>{alt})(?:\s+(?:{quals}))?\s*(?:số|so)?\s*:?\s*$", re.I)
+    # The lookahead for the nouns' first letters turns away most offsets of the window with
+    # one class test instead of a try of every noun.
+    firsts = re.escape("".join(sorted({n[0] for n in nouns})))
+    return re.compile(rf"(?=[{firsts}])(?P<noun>{alt})(?:\s+(?:{quals}))?\s*(?:số|so)?\s*:?\s*$", re.I)
 
 
 @cache

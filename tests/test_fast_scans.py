@@ -128,3 +128,18 @@ def test_symbol_pattern_lookaheads_change_nothing() -> None:
         for x in map(chr, [*range(0x3000), 0x212A, 0x212B, 0x1E9E, 0xFB00, 0xFF21, 0xFF41]):
             if lit.fullmatch(x):
                 assert cls.fullmatch(x), (c, x)
+
+
+def test_initial_lookaheads_change_nothing() -> None:
+    from loaders import classify
+
+    fast = [parse._noun_before_rx(), classify._chain_rx()] + [
+        classify._cue_rx(w) for w in ("barrier", "opening", "any")]
+    for rx in fast:
+        assert rx.pattern.startswith("(?=[")
+        plain = re.compile(re.sub(r"^\(\?=\[[^\]]*\]\)", "", rx.pattern), rx.flags)
+        for text, lo, end in _windows(150, 13):
+            want, got = plain.search(text, lo, end), rx.search(text, lo, end)
+            assert (want.span() if want else None) == (got.span() if got else None), (rx.pattern[:40], text[lo:end])
+            if want:
+                assert want.groupdict() == got.groupdict()
