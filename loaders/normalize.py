@@ -93,7 +93,8 @@ class _Doc:
         text, parts, new_starts = self.text, [], []
         last = delta = 0
         same_length = True
-        for s, e, r, *_ in regions:
+        for region in regions:
+            s, e, r = region[0], region[1], region[2]  # (not "s, e, r, *_": a list per region)
             parts.append(text[last:s])
             parts.append(r)
             new_starts.append(s + delta)
