@@ -43,15 +43,23 @@ def _scans() -> list[tuple[str, re.Pattern[str], str, tuple[int, int] | None]]:
     return out
 
 
-def _finditer(rx: re.Pattern[str], text: str, literal: str, offsets: tuple[int, int] | None):
+def _finditer(rx: re.Pattern[str], text: str, literal: str, offsets: tuple[int, int] | None,
+              first: int | None = None):
     """``rx.finditer(text)``; where the required literal stands ``offsets`` after the match
-    start (and not at it), only the starts that the literal's occurrences allow are tried."""
-    if not literal or offsets is None or offsets == (0, 0):
-        yield from rx.finditer(text)  # the engine already skips to a literal prefix
+    start (and not at it), only the starts that the literal's occurrences allow are tried.
+    ``first``: ``text.find(literal)``, when the caller has it."""
+    if first is None:
+        first = text.find(literal)
+    if not literal or offsets is None:
+        yield from rx.finditer(text)
+        return
+    if offsets == (0, 0):
+        # the engine already skips to a literal prefix; no match starts before its first one
+        yield from rx.finditer(text, max(first, 0))
         return
     lo, hi = offsets
     starts: set[int] = set()
-    i = text.find(literal)
+    i = first
     while i >= 0:
         starts.update(range(max(0, i - hi), i - lo + 1))
         i = text.find(literal, i + 1)
@@ -121,10 +129,11 @@ def find_unnumbered(text: str) -> list[Unnumbered]:
     hits: list[Unnumbered] = []
     taken: list[tuple[int, int]] = []
     for kind, rx, literal, offsets in _scans():
-        if literal not in text:
+        first = text.find(literal)
+        if first < 0:
             continue  # no match possible
         group = "label" if "label" in rx.groupindex else 0
-        for m in _finditer(rx, text, literal, offsets):
+        for m in _finditer(rx, text, literal, offsets, first):
             a, b = m.span(group)
             if any(a < y and b > x for x, y in taken):
                 continue
