@@ -361,7 +361,11 @@ class _Writer:
 
     def quality(self) -> None:
         for q in self.c.quality:
-            h = _h(q.kind, q.message)
+            # kind and message alone collided: "1001-CTr/TU planned … no issued document" is said
+            # by the 1001-CTr/TU of every province, and the records merged into one with k
+            # evidence nodes numbered 0 (k⁴ rows for a query joining their fields)
+            h = _h(q.kind, q.message, *(self.c.documents[k].path for k in q.documents),
+                   *((e.source, e.start) for e in q.evidence[:1]))
             s = self.iri(f"quality/{h}")
             self.add(s, _TYPE, V.QualityRecord)
             self.add(s, V.qualityKind, _lit(q.kind))
