@@ -54,6 +54,7 @@ class BuildResult:
     conforms: bool | None = None
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
+    phases: dict[str, float] = field(default_factory=dict)   # seconds per step (benchmarks)
 
 
 def collect_inputs(paths: Iterable[str | Path]) -> list[str]:
@@ -263,11 +264,22 @@ def build(paths: Iterable[str | Path], out: str | Path = "kg-graph", jsonld: boo
     t0 = time.perf_counter()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    phases: dict[str, float] = {}
+    mark = [time.perf_counter()]
+
+    def lap(name: str) -> None:
+        now = time.perf_counter()
+        phases[name] = round(now - mark[0], 3)
+        mark[0] = now
+
     files = collect_inputs(paths)
     exts, extracted = extract_all(files, out / CACHE_DIR, jobs=max(1, jobs), extractor=extractor)
+    lap("extract")
     corpus = resolve(exts)
     del exts                       # the extractions are the largest thing held; the corpus has it all
+    lap("resolve")
     triples = sort_ntriples(corpus, out / "graph.nt", base)
+    lap("ntriples")
     if jsonld:
         from rdflib import Graph
         context = {p: str(ns) for p, ns in PREFIXES.items()}
@@ -279,19 +291,25 @@ def build(paths: Iterable[str | Path], out: str | Path = "kg-graph", jsonld: boo
     report = quality_report(corpus)
     (out / "quality.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     (out / "quality.md").write_text(quality_markdown(report), encoding="utf-8")
+    lap("quality")
     write_store(out, out / "graph.nt")
+    lap("store")
     # instance IRIs in full: their paths have slashes
     dump_turtle(out, out / "graph.ttl", PREFIXES, ntriples=out / "graph.nt")
+    lap("turtle")
     result = BuildResult(out=out, files=len(files), extracted=extracted, documents=len(corpus.documents),
                          relations=len(corpus.relations), triples=triples, quality=len(corpus.quality),
                          errors=[q.message for q in corpus.quality if q.kind == "extraction_error"])
     if shacl:
         result.conforms, text = validate_build(out, triples)
         (out / "shacl.txt").write_text(text, encoding="utf-8")
+        lap("shacl")
+    result.phases = phases
     result.seconds = round(time.perf_counter() - t0, 3)
     manifest = {**{k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(result).items()},
                 "base": base, "inputs": files, "extractor": extractor_fingerprint()}
     manifest.pop("seconds")   # keep the manifest identical between equal builds
+    manifest.pop("phases")
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     return result
 

@@ -9,7 +9,12 @@ A named query starts with a comment header::
 
 and has a ``#PARAMS`` line inside its WHERE block, where the runner puts one ``VALUES``
 clause per given parameter, with the value written as an RDF term (an IRI from the store
-or an escaped literal), never pasted as SPARQL text. Parameter ``doc`` binds ``?doc`` to the
+or an escaped literal), never pasted as SPARQL text. ``#PARAMS`` may appear in several
+groups (a subquery that should only compute what the parameters select gets them too).
+A line ending in ``#IF p_x`` (``#IF doc``) is kept only when that parameter is given, and
+one ending in ``#IFNOT p_x`` only when it is not: a query can then start from what a
+parameter selects (the provinces' documents, one kind of record) instead of filtering
+everything at the end, which pyoxigraph cannot push down through ``!BOUND(?p) || …``. Parameter ``doc`` binds ``?doc`` to the
 document(s) the symbol names; every other parameter ``x`` binds ``?p_x`` to a literal.
 A symbol that names several documents binds them all, and each row says which candidate
 it is about and that the symbol was ambiguous::
@@ -148,12 +153,33 @@ def bind_named(name: str, params: Mapping[str, str] | None, store: ox.Store) -> 
                                  + (f" for province {params['province']}" if params.get("province") else ""))
             clauses.append(_values("doc", [ox.NamedNode(c["d"]) for c in candidates]))
         elif k == "province":
-            clauses.append(_values("p_province", [ox.Literal(province_name(v))]))
+            # also as the graph's label ("Tuyên Quang"@vi), so that a query can use it in a triple
+            # pattern: pyoxigraph plans a FILTER on a bound variable after the whole join
+            name_ = province_name(v)
+            clauses.append(f"VALUES (?p_province ?p_province_vi) {{ ({ox.Literal(name_)} "
+                           f"{ox.Literal(name_, language='vi')}) }}")
         else:
             clauses.append(_values("p_" + k.replace("-", "_"), [ox.Literal(v)]))
     if "#PARAMS" not in q.text:
         raise QueryError(f"query {name} has no #PARAMS line")
-    return q.text.replace("#PARAMS", "\n  ".join(clauses), 1), candidates
+    given = {"doc" if k == "doc" else "p_" + k.replace("-", "_") for k, v in params.items()}
+    return _conditional(q.text, given).replace("#PARAMS", "\n  ".join(clauses)), candidates
+
+
+_COND = re.compile(r"#(IF|IFNOT)\s+(\w+)\s*$")
+
+
+def _conditional(text: str, given: set[str]) -> str:
+    """Keep the ``#IF var`` lines when ``var`` is a given parameter, the ``#IFNOT var`` lines when not."""
+    out = []
+    for line in text.split("\n"):
+        m = _COND.search(line)
+        if m:
+            if (m.group(2) in given) != (m.group(1) == "IF"):
+                continue
+            line = line[:m.start()].rstrip()
+        out.append(line)
+    return "\n".join(out)
 
 
 def run_named(name: str, params: Mapping[str, str] | None = None, graph_dir: str | Path | None = None,
