@@ -8,7 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
 from kg.cli import app
 
@@ -27,6 +26,8 @@ def build_command(
     no_shacl: bool = typer.Option(False, "--no-shacl", help="Skip the SHACL validation."),
 ) -> None:
     """Build the knowledge graph of a corpus."""
+    from rich.console import Console
+
     from kg.build import BuildError, build
 
     err = Console(stderr=True)

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
 
 from kg.cli import app
 from kg.commands.neo4j import DatabaseOption, PasswordOption, UriOption, UserOption
@@ -49,6 +48,8 @@ def query_command(
     uri: UriOption = None, user: UserOption = None, password: PasswordOption = None, database: DatabaseOption = None,
 ) -> None:
     """Run a named query on the built graph (SPARQL), on Neo4j (Cypher) or in networkx."""
+    from rich.console import Console
+
     from kg.query import format_rows, list_queries, run_named
     from kg.store import GraphNotFound, QueryError
 

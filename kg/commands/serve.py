@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
 from kg.cli import app
 
@@ -22,6 +21,8 @@ def serve_command(
     workers: int = typer.Option(2, "--workers", min=1, max=32, help="SPARQL worker processes."),
 ) -> None:
     """Serve the explorer (search, documents, agencies, coverage, lineage views) and /sparql."""
+    from rich.console import Console
+
     from kg.serve import is_loopback, make_server
     from kg.store import GraphNotFound
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
 from kg.cli import app
 from kg.commands.query import Format
@@ -23,6 +22,8 @@ def sparql_command(
     try:
         rows = run_sparql(query, graph_dir=graph)
     except (GraphNotFound, QueryError) as exc:
+        from rich.console import Console
+
         Console(stderr=True).print(f"[red]kg sparql: {exc}[/red]")
         raise typer.Exit(2) from exc
     typer.echo(format_rows(rows, fmt.value), nl=False)

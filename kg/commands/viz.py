@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
 
 from kg.cli import app
 
@@ -42,6 +41,8 @@ def viz_command(
     param: list[str] = typer.Option([], "--param", "-p", help="k=v for --query."),
 ) -> None:
     """Draw the lineage of a document (offline HTML, optional PNG/SVG) or a named query's result."""
+    from rich.console import Console
+
     from kg.commands.query import parse_params
     from kg.store import GraphNotFound, QueryError
     from kg.viz import VizError, draw_static, lineage_view, query_view, write_html
