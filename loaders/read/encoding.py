@@ -216,6 +216,9 @@ _MAGIC = [
     (b"{\\rtf", "an RTF document"),
 ]
 _CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+# Every byte that _CONTROL does not match: deleting them leaves one byte per _CONTROL match
+# (bytes.translate counts them in C, far faster than a regex scan).
+_NOT_CONTROL = bytes(b for b in range(256) if not _CONTROL.match(bytes([b])))
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\ufffe\uffff]")
 
 
@@ -278,7 +281,7 @@ def decode_bytes(data: bytes, source: str) -> tuple[str, str, list[str]]:
     for magic, what in _MAGIC:
         if head.startswith(magic):
             raise LoadError(source, "binary", f"{name} is not a text file: it is {what}")
-    if len(_CONTROL.findall(head)) > max(2, len(head) // 100):
+    if len(head.translate(None, _NOT_CONTROL)) > max(2, len(head) // 100):  # len(_CONTROL.findall(head))
         raise LoadError(source, "binary", _binary_message(name, head))
     try:
         return _finish(data.decode("utf-8"), "utf-8", notes, source)
