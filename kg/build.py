@@ -232,7 +232,12 @@ def quality_markdown(report: dict) -> str:
               "symbol_variant": "Symbol variants", "date_conflict": "Date conflicts (one document, two dates)",
               "term_conflict": "Term conflicts", "ambiguous_mention": "Ambiguous mentions (not resolved)",
               "unmatched_planned": "Planned documents not found as issued", "extraction_error": "Extraction errors",
-              "unnumbered_resolved": "Unnumbered mentions resolved to a loaded document"}
+              "unnumbered_resolved": "Unnumbered mentions resolved to a loaded document",
+              # the extractor's warnings that no resolver record above already covers (same file, span)
+              "type_code_contradicts_noun": "Extractor: type code contradicts the noun",
+              "issuer_code_contradicts_body": "Extractor: issuer code contradicts the issuing body",
+              "term_contradicts_date": "Extractor: term (khóa) contradicts the date",
+              "impossible_date": "Extractor: dates that do not exist", "date_conflict_in_file": "Extractor: date conflicts"}
     lines += ["| kind | count |", "|---|---|"]
     lines += [f"| {k} | {n} |" for k, n in sorted(report["summary"].items())]
     for kind in sorted({r["kind"] for r in report["records"]}):

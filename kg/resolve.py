@@ -361,6 +361,8 @@ class Planned:
     deadline_date: _dt.date | None
     source: str
     fulfilled_by: list[Fulfilment] = field(default_factory=list)
+    issued_as: tuple | None = None          # the document the task row's notes name as issued
+    issued_evidence: Evidence | None = None
 
 
 @dataclass
@@ -1137,17 +1139,82 @@ class _Resolver:
                     deadline=t.get("deadline"), deadline_date=deadline_date(t.get("deadline")),
                     references=[by_symbol[s] for s in (t.get("references") or []) if s in by_symbol],
                     source=source))
+            notes_at = {(t.get("start"), t.get("end")): t.get("notes") for t in ext.get("tasks") or [] if t.get("notes")}
             for n, p in enumerate(ext.get("planned") or []):
                 coop = p.get("cooperating") or []
                 if isinstance(coop, str):
                     coop = [coop]
                 ordinal = None if p.get("ordinal") is None else str(p.get("ordinal"))
+                issued = p.get("issued_as")
+                issued_key = (by_symbol.get(issued) or by_symbol.get(split_symbol(issued)["symbol"])) if issued else None
+                if issued and issued_key is None:
+                    issued_key = self._issued_elsewhere(issued, doc_key)
                 self.c.planned.append(Planned(
                     path=f"planned/{doc_path.removeprefix('doc/')}/{slug(ordinal or 'x')}-{n}", document=doc_key,
                     ordinal=ordinal, kind=p.get("kind"), title=str(p.get("title") or ""),
                     lead=self.agency(p.get("lead"), province, "lead"),
                     cooperating=[k for k in (self.agency(x, province, "cooperating") for x in coop) if k],
-                    deadline=p.get("deadline"), deadline_date=deadline_date(p.get("deadline")), source=source))
+                    deadline=p.get("deadline"), deadline_date=deadline_date(p.get("deadline")), source=source,
+                    issued_as=issued_key,
+                    issued_evidence=Evidence(source, p.get("start"), p.get("end"),
+                                             str(notes_at.get((p.get("start"), p.get("end"))) or issued))
+                    if issued_key else None))
+
+    def _issued_elsewhere(self, symbol: str, plan_key: tuple) -> tuple | None:
+        """A symbol a notes cell names that the file does not cite otherwise: the one document of the
+        plan's scope (or a central or state one) with that symbol, if exactly one."""
+        scope = self.c.documents[plan_key].scope
+        sym = split_symbol(symbol)["symbol"]
+        hits = [d.key for d in self._by_symbol().get(sym, ())
+                if not d.ambiguous and (d.scope == scope or d.scope == "central" or d.scope.startswith("state"))]
+        return hits[0] if len(hits) == 1 else None
+
+    def _by_symbol(self) -> dict[str, list[Document]]:
+        if getattr(self, "_symbols", None) is None:
+            self._symbols = defaultdict(list)
+            for d in self.c.documents.values():
+                for sym in {d.symbol, *d.as_written} - {None}:
+                    self._symbols[sym].append(d)
+        return self._symbols
+
+    # the extractor's warnings, and the resolver record that already says the same thing
+    WARNING_KINDS = {"type_code_contradicts_noun": "type_code_typo", "issuer_code_contradicts_body": "issuer_code_typo",
+                     "date_conflict": "date_conflict", "term_contradicts_date": "term_conflict"}
+
+    def warnings(self, exts: list[dict]) -> None:
+        """The extractor's ``warnings`` as quality records with their file and span, unless a record
+        of the resolver already has evidence overlapping that span in that file."""
+        spans: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+        for q in self.c.quality:
+            for e in q.evidence:
+                if e.start is not None and e.end is not None:
+                    spans[(q.kind, e.source)].append((e.start, e.end))
+        for ext in exts:
+            source = str(ext.get("source") or "")
+            refs = ext.get("references") or []
+            for w in ext.get("warnings") or []:
+                kind, start, end = str(w.get("kind") or "warning"), w.get("start"), w.get("end")
+                same = self.WARNING_KINDS.get(kind)
+                if same and start is not None and end is not None and any(
+                        a < end and start < b for a, b in spans.get((same, source), ())):
+                    continue
+                quote, docs = str(w.get("message") or kind), []
+                for i, ref in enumerate(refs):     # the citation the warning is about, if any
+                    for m in ref.get("mentions") or []:
+                        if (start is not None and end is not None and isinstance(m, dict)
+                                and m.get("start") is not None and m["start"] < end and start < m["end"]):
+                            quote = str(m.get("text") or quote)
+                            key = self.ref_to_doc.get((source, i))
+                            if key and key not in docs:
+                                docs.append(key)
+                            break
+                    if docs:
+                        break
+                span = f" [{start}:{end}]" if start is not None else ""
+                self.c.quality.append(QualityRecord(
+                    kind, f"{Path(source).name}{span}: {w.get('message') or kind}", documents=docs,
+                    evidence=[Evidence(source, start, end, quote)],
+                    severity="high" if kind == "impossible_date" else "medium"))
 
     def issuers(self) -> None:
         """Each document's issuing body as an agency node of its scope."""
@@ -1188,6 +1255,20 @@ def match_planned(c: Corpus, threshold: float = PLANNED_THRESHOLD) -> None:
         if d.symbol and not d.ambiguous:
             by_scope_type[(d.scope, d.type)].append(d)
     used: dict[tuple, set[tuple]] = defaultdict(set)     # plan document -> fulfilling documents used
+    # 1. what the task table says was issued (notes: "Quyết định số 387/QĐ-UBND ngày 26/02/2026"),
+    # before any fuzzy matching; a kind that names a type must fit the document's (a row planning
+    # a Chương trình and a Kế hoạch, noted as issued by one Chương trình, links the Chương trình)
+    for p in c.planned:
+        if p.issued_as is None or p.issued_as == p.document:
+            continue
+        d = c.documents[p.issued_as]
+        codes = kind_code(p.kind)
+        if codes and d.type and not ({d.type, CONFUSABLE.get(d.type)} & codes):
+            continue
+        sim = _subject_sim(p.title, d.subject or d.title)
+        delay = (d.date - p.deadline_date).days if d.date and p.deadline_date else None
+        p.fulfilled_by.append(Fulfilment(d.key, 1.0, delay, p.issued_evidence, sim if sim is not None else 0.0))
+        used[p.document].add(d.key)
     scored = []
     for p in c.planned:
         plan = c.documents[p.document]
@@ -1229,6 +1310,7 @@ def resolve(extractions: Iterable[dict]) -> Corpus:
     r.collect(exts)
     r.cluster()
     r.relations(exts)
+    r.warnings(exts)
     r.tasks_and_planned(exts)
     r.issuers()
     r.successors()

@@ -106,3 +106,11 @@ def test_large_builds_check_the_shapes_on_the_store(tmp_path, monkeypatch):
     r = build([src], out=tmp_path / "g", extractor=sample_extractor)
     assert r.conforms is True
     assert "SHACL shapes as SPARQL" in (tmp_path / "g" / "shacl.txt").read_text(encoding="utf-8")
+
+
+def test_corpus_build_links_the_annex_rows_noted_as_issued(corpus_graph: Path):
+    report = json.loads((corpus_graph / "quality.json").read_text(encoding="utf-8"))
+    issued = {(p["plan"], p["ordinal"]): p["fulfilled_by"] for p in report["planned"] if p["fulfilled_by"]}
+    qd = issued[("52-CTr/TU", "I.1")][0]
+    assert qd["symbol"] == "387/QĐ-UBND" and qd["score"] == 1.0 and "26/02/2026" in qd["evidence"]["quote"]
+    assert issued[("52-CTr/TU", "II.6")][0]["symbol"] == "12-CTr/TU"

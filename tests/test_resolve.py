@@ -154,3 +154,39 @@ def test_resolution_does_not_depend_on_input_order():
     a = resolve(all_samples())
     b = resolve(list(reversed(copy.deepcopy(all_samples()))))
     assert sorted(d.path for d in a.documents.values()) == sorted(d.path for d in b.documents.values())
+
+
+def test_extractor_warnings_become_records_with_file_and_span_unless_already_recorded():
+    # constructed: one warning the resolver already covers (the 12-CT/TU typo, same span) and
+    # one it cannot know (an impossible date), in file F002's extraction
+    samples = all_samples()
+    f2 = next(e for e in samples if e["source"] == F002)
+    typo = next(q for q in resolve(copy.deepcopy(samples)).quality if q.kind == "type_code_typo")
+    ev = typo.evidence[0]
+    f2["warnings"] = [
+        {"kind": "type_code_contradicts_noun", "message": "the code CT does not name a Chương trình hành động",
+         "start": ev.start, "end": ev.end},
+        {"kind": "impossible_date", "message": "72-NQ/TW: date '31/02/2025' does not exist; left empty",
+         "start": 5, "end": 15}]
+    c = resolve(samples)
+    assert [q.kind for q in c.quality].count("type_code_contradicts_noun") == 0    # the typo record says it
+    w = [q for q in c.quality if q.kind == "impossible_date"]
+    assert len(w) == 1 and w[0].evidence[0].source == F002 and (w[0].evidence[0].start, w[0].evidence[0].end) == (5, 15)
+    assert "[5:15]" in w[0].message and w[0].severity == "high"
+
+
+def test_a_planned_item_noted_as_issued_is_linked_before_fuzzy_matching():
+    # constructed: 01-CTr/TU's đề án 12 with a notes cell naming 02-ĐA/TU (what the corpus's
+    # 52-CTr/TU annex does for 387/QĐ-UBND), and a title no fuzzy match would accept
+    samples = copy.deepcopy(all_samples())
+    f1 = next(e for e in samples if e["source"] == F001)
+    plan = next(e for e in samples if e["planned"])
+    p = next(x for x in plan["planned"] if x.get("ordinal") == "12")
+    p.update({"title": "Đề án số 12 (tên gọi khác)", "issued_as": "02-ĐA/TU", "start": 10, "end": 20})
+    plan["tasks"].append({"content": "Đề án", "notes": "Đề án số 02-ĐA/TU ngày 23/5/2021", "start": 10, "end": 20})
+    plan["references"].append({**next(r for r in f1["references"] if r["symbol"] == "02-ĐA/TU"), "mentions": []})
+    c = resolve(samples)
+    item = next(x for x in c.planned if x.ordinal == "12")
+    assert [c.documents[f.document].symbol for f in item.fulfilled_by] == ["02-ĐA/TU"]
+    f = item.fulfilled_by[0]
+    assert f.score == 1.0 and f.evidence.quote == "Đề án số 02-ĐA/TU ngày 23/5/2021" and f.evidence.start == 10
