@@ -32,7 +32,11 @@ from typing import Callable, Iterable
 
 from kg.rdf import DEFAULT_BASE, PREFIXES, validate, write_lines
 from kg.resolve import Corpus, QualityRecord, resolve
-from kg.store import dump_turtle, write_store
+from kg.store import STORE_DIR, dump_turtle, update_store, write_store
+
+# written in the store folder once it holds graph.nt; without it (a store from an older build,
+# or one interrupted while bulk-loading) the store is rebuilt instead of updated
+STORE_STAMP = "kg-build-ok"
 
 INPUT_SUFFIXES = {".txt", ".md", ".html", ".htm", ".docx", ".doc", ".pdf", ".rtf"}
 CACHE_DIR = "cache"
@@ -283,8 +287,16 @@ def build(paths: Iterable[str | Path], out: str | Path = "kg-graph", jsonld: boo
     corpus = resolve(exts)
     del exts                       # the extractions are the largest thing held; the corpus has it all
     lap("resolve")
-    triples = sort_ntriples(corpus, out / "graph.nt", base)
+    # the new N-Triples next to the old ones: the store is then updated by their difference
+    nt, nt_new = out / "graph.nt", out / "graph.nt.new"
+    triples = sort_ntriples(corpus, nt_new, base)
     lap("ntriples")
+    updated = (out / STORE_DIR / STORE_STAMP).is_file() and update_store(out, nt, nt_new)
+    os.replace(nt_new, nt)
+    if not updated:
+        write_store(out, nt)
+    (out / STORE_DIR / STORE_STAMP).write_text("store holds graph.nt\n", encoding="utf-8")
+    lap("store")
     if jsonld:
         from rdflib import Graph
         context = {p: str(ns) for p, ns in PREFIXES.items()}
@@ -297,8 +309,6 @@ def build(paths: Iterable[str | Path], out: str | Path = "kg-graph", jsonld: boo
     (out / "quality.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     (out / "quality.md").write_text(quality_markdown(report), encoding="utf-8")
     lap("quality")
-    write_store(out, out / "graph.nt")
-    lap("store")
     # instance IRIs in full: their paths have slashes
     dump_turtle(out, out / "graph.ttl", PREFIXES, ntriples=out / "graph.nt")
     lap("turtle")
@@ -308,6 +318,12 @@ def build(paths: Iterable[str | Path], out: str | Path = "kg-graph", jsonld: boo
     if shacl:
         result.conforms, text = validate_build(out, triples)
         (out / "shacl.txt").write_text(text, encoding="utf-8")
+        how = ("pyshacl against ontology/shapes.ttl" if triples <= SHACL_PYSHACL_LIMIT else
+               f"the shapes of ontology/shapes.ttl as SPARQL queries on the store (above "
+               f"{SHACL_PYSHACL_LIMIT:,} triples pyshacl would need the whole graph in rdflib)")
+        with open(out / "quality.md", "a", encoding="utf-8") as fh:
+            fh.write(f"\n## SHACL\n\n{'Conforms' if result.conforms else 'Does not conform'}: checked with {how}; "
+                     f"details in `shacl.txt`.\n")
         lap("shacl")
     result.phases = phases
     result.seconds = round(time.perf_counter() - t0, 3)

@@ -35,12 +35,50 @@ def write_store(out: str | Path, ntriples: str | Path) -> Path:
         shutil.rmtree(path)
     store = ox.Store(str(path))
     if isinstance(ntriples, Path):
-        store.bulk_load(path=str(ntriples), format=ox.RdfFormat.N_TRIPLES)
+        store.bulk_load(path=str(ntriples), format=ox.RdfFormat.N_TRIPLES, lenient=True)  # our own output
     else:
         store.bulk_load(input=ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
     store.flush()
     del store
     return path
+
+
+def update_store(out: str | Path, old_nt: Path, new_nt: Path, max_changes: int = 200_000) -> bool:
+    """Bring ``<out>/store`` (holding ``old_nt``) to ``new_nt`` by the difference of the two sorted
+    files, in one SPARQL update (one transaction): an incremental build changes a few hundred
+    triples, where a bulk load rewrites millions. Returns False (nothing done) when there is no
+    store, ``comm`` is missing, or the difference is larger than ``max_changes`` lines.
+
+    Replaying an update is harmless (DELETE DATA of an absent triple and INSERT DATA of a present
+    one do nothing), so a build interrupted after the update and before ``graph.nt`` was replaced
+    still converges on the next build."""
+    import os
+    import subprocess
+
+    path = Path(out) / STORE_DIR
+    comm = shutil.which("comm")
+    if comm is None or not path.is_dir() or not Path(old_nt).is_file():
+        return False
+    env = {**os.environ, "LC_ALL": "C"}      # the files are sorted in byte order
+    diff = subprocess.run([comm, "-3", str(old_nt), str(new_nt)], env=env, capture_output=True, check=True).stdout
+    removed, added = [], []
+    for line in diff.decode("utf-8").split("\n"):
+        if not line.strip():
+            continue
+        (added if line.startswith("\t") else removed).append(line.strip())
+        if len(removed) + len(added) > max_changes:
+            return False
+    if removed or added:
+        store = ox.Store(str(path))
+        ops = []
+        if removed:
+            ops.append("DELETE DATA {\n" + "\n".join(removed) + "\n}")
+        if added:
+            ops.append("INSERT DATA {\n" + "\n".join(added) + "\n}")
+        store.update(" ;\n".join(ops))
+        store.flush()
+        del store
+    return True
 
 
 def dump_turtle(out: str | Path, path: str | Path, prefixes: Mapping[str, str],
