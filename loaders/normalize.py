@@ -483,11 +483,34 @@ _MARKUP = re.compile(
     r"(?:\s[^<>\n]*)?>|\*\*|\*", re.I)
 
 
+def _markup_tokens(text: str) -> list[re.Match]:
+    """``list(_MARKUP.finditer(text))``, trying the pattern only where a token can start (every
+    alternative starts with "<" or "*"; found by ``str.find``, which skips the rest in C)."""
+    starts = []
+    for ch in "*<":
+        i = text.find(ch)
+        while i != -1:
+            starts.append(i)
+            i = text.find(ch, i + 1)
+    starts.sort()
+    tokens = []
+    pos = 0
+    match = _MARKUP.match
+    for s in starts:
+        if s < pos:
+            continue  # inside the previous token, as finditer would skip it
+        m = match(text, s)
+        if m:
+            tokens.append(m)
+            pos = m.end()
+    return tokens
+
+
 def _pass_markup(doc: _Doc) -> None:
     text = doc.text
     if "*" not in text and "<" not in text:
         return
-    tokens = list(_MARKUP.finditer(text))
+    tokens = _markup_tokens(text)
     remove: dict[int, str] = {}           # token index -> replacement
     pairs: list[tuple[int, int, str]] = []
     tags: list[tuple[str, int]] = []      # open <i>/<b> tags
@@ -503,6 +526,8 @@ def _pass_markup(doc: _Doc) -> None:
             before = text[start - 1] if start else " "
             after = text[end] if end < len(text) else " "
             can_open, can_close = not after.isspace(), not before.isspace()
+            if not can_open and not can_close:
+                continue  # (neither branch below applies)
             j = next((j for j in range(len(stars) - 1, -1, -1) if stars[j][0] == tok), None)
             if can_close and j is not None and tokens[stars[j][1]].end() < start:
                 opener = stars[j][1]

@@ -143,3 +143,15 @@ def test_initial_lookaheads_change_nothing() -> None:
             assert (want.span() if want else None) == (got.span() if got else None), (rx.pattern[:40], text[lo:end])
             if want:
                 assert want.groupdict() == got.groupdict()
+
+
+def test_markup_tokens_are_the_finditer_tokens() -> None:
+    rng = random.Random(5)
+    pieces = ["*", "**", "***", "<", "<i>", "</I>", "<b >", "<br/>", "<BR >", "<span class=x>", "</span>",
+              "<u", "< i>", "<<i>", "x", " ", "\n", "ơ", "<sup>", "<strong>", "</em>", "<font\n>"]
+    cases = ["".join(rng.choice(pieces) for _ in range(rng.randrange(0, 12))) for _ in range(30000)]
+    cases += TEXTS + [t[lo:end] for t, lo, end in _windows(50, 13)]
+    for text in cases:
+        want = [(m.span(), m.groups()) for m in normalize._MARKUP.finditer(text)]
+        got = [(m.span(), m.groups()) for m in normalize._markup_tokens(text)]
+        assert got == want, text
