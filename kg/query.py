@@ -160,10 +160,15 @@ def bind_named(name: str, params: Mapping[str, str] | None, store: ox.Store) -> 
                            f"{ox.Literal(name_, language='vi')}) }}")
         else:
             clauses.append(_values("p_" + k.replace("-", "_"), [ox.Literal(v)]))
-    if "#PARAMS" not in q.text:
+    if not _PARAMS_LINE.search(q.text):
         raise QueryError(f"query {name} has no #PARAMS line")
     given = {"doc" if k == "doc" else "p_" + k.replace("-", "_") for k, v in params.items()}
-    return _conditional(q.text, given).replace("#PARAMS", "\n  ".join(clauses)), candidates
+    values = "\n  ".join(clauses)
+    # every line that is only "#PARAMS" (a comment that mentions it stays a comment)
+    return _PARAMS_LINE.sub(lambda m: m.group(1) + values, _conditional(q.text, given)), candidates
+
+
+_PARAMS_LINE = re.compile(r"^([ \t]*)#PARAMS[ \t]*$", re.MULTILINE)
 
 
 _COND = re.compile(r"#(IF|IFNOT)\s+(\w+)\s*$")

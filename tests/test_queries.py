@@ -161,3 +161,15 @@ def test_acceptance_planned_projects_of_01(corpus_graph: Path):
     assert set(issued) >= {"02-ĐA/TU", "03-ĐA/TU"}
     assert issued["02-ĐA/TU"] > 0 and issued["03-ĐA/TU"] > 0
     assert sum(r["status"] == "open" for r in rows) >= 5
+
+
+def test_params_go_where_the_query_puts_them_and_if_lines_follow_the_parameters(corpus_graph):
+    from kg.query import bind_named
+    from kg.store import open_store
+
+    store = open_store(corpus_graph)
+    with_both, _ = bind_named("coverage", {"province": "Tuyên Quang", "doc": "43-NQ/TW"}, store)
+    assert with_both.count("VALUES ?doc") == 3                # the query and its two subqueries
+    assert "#IF" not in with_both and "#PARAMS narrows" in with_both   # a comment naming #PARAMS stays one
+    without, _ = bind_named("cited-not-loaded", {}, store)
+    assert "p_province_vi" not in without                     # the #IF p_province lines are left out
