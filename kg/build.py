@@ -30,6 +30,7 @@ import os
 import pickle
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -118,10 +119,25 @@ def _extract_one(path: str) -> dict:
         raise BuildError(f"the extractor (loaders.extract.extract_path) is not available: {exc}") from exc
 
 
+# What resolution reads of a record: the cache keeps only that (a quarter less to read and to
+# hold for 10,000 files: agencies' every mention, the task tables' other cells, text_info).
+# Bump CACHE_FORMAT when resolve.py starts reading another field.
+CACHE_FORMAT = "r1"
+_TASK_FIELDS = ("section", "tt", "content", "lead", "cooperating", "deadline", "references", "notes",
+                "issued_as", "start", "end")
+
+
+def slim_record(rec: dict) -> dict:
+    out = {k: v for k, v in rec.items() if k not in ("text_info", "agencies", "tasks")}
+    out["agencies"] = [{"name": a.get("name"), "roles": a.get("roles")} for a in rec.get("agencies") or []]
+    out["tasks"] = [{k: t.get(k) for k in _TASK_FIELDS if k in t} for t in rec.get("tasks") or []]
+    return out
+
+
 def _extract_to_cache(path: str, cached: str, extractor: Callable[[str], dict] | None = None) -> bytes:
     """Extract one file and write its cache entry; runs in the workers, so the parent only
     unpickles (no per-file serialization in the one process that everything waits on)."""
-    data = pickle.dumps((extractor or _extract_one)(path), protocol=pickle.HIGHEST_PROTOCOL)
+    data = pickle.dumps(slim_record((extractor or _extract_one)(path)), protocol=pickle.HIGHEST_PROTOCOL)
     tmp = cached + ".tmp"
     with open(tmp, "wb") as fh:
         fh.write(data)
@@ -130,7 +146,7 @@ def _extract_to_cache(path: str, cached: str, extractor: Callable[[str], dict] |
 
 
 def _cache_name(sha: str, fp: str) -> str:
-    return f"{sha}-{fp}.pickle"
+    return f"{sha}-{fp}-{CACHE_FORMAT}.pickle"
 
 
 def extract_all(files: list[str], cache_dir: Path, jobs: int = 1,
@@ -164,7 +180,7 @@ def extract_all(files: list[str], cache_dir: Path, jobs: int = 1,
         results[f] = pickle.loads(data)
     keep = {_cache_name(shas[f], fp) for f in files}
     for stale in cache_dir.glob("*-*.*"):
-        if stale.name not in keep and not stale.name.endswith(f"-{fp}.pickle"):
+        if stale.name not in keep and not stale.name.endswith(f"-{fp}-{CACHE_FORMAT}.pickle"):
             stale.unlink(missing_ok=True)   # another version of the extractor, or the old JSON cache
     out = []
     for f in files:
@@ -299,10 +315,18 @@ def build(paths: Iterable[str | Path], out: str | Path = "kg-graph", jsonld: boo
     nt, nt_new = out / "graph.nt", out / "graph.nt.new"
     triples = sort_ntriples(corpus, nt_new, base)
     lap("ntriples")
+    report = quality_report(corpus)
+    (out / "quality.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    (out / "quality.md").write_text(quality_markdown(report), encoding="utf-8")
+    result = BuildResult(out=out, files=len(files), extracted=extracted, documents=len(corpus.documents),
+                         relations=len(corpus.relations), triples=triples, quality=len(corpus.quality),
+                         errors=[q.message for q in corpus.quality if q.kind == "extraction_error"])
+    del corpus, report
+    lap("quality")
     updated = (out / STORE_DIR / STORE_STAMP).is_file() and update_store(out, nt, nt_new)
     os.replace(nt_new, nt)
     if not updated:
-        write_store(out, nt)
+        _load_store_in_child(out, nt) if triples > 1_000_000 else write_store(out, nt)
     (out / STORE_DIR / STORE_STAMP).write_text("store holds graph.nt\n", encoding="utf-8")
     lap("store")
     if jsonld:
@@ -313,16 +337,9 @@ def build(paths: Iterable[str | Path], out: str | Path = "kg-graph", jsonld: boo
         del graph
     elif (out / "graph.jsonld").exists():
         (out / "graph.jsonld").unlink()
-    report = quality_report(corpus)
-    (out / "quality.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
-    (out / "quality.md").write_text(quality_markdown(report), encoding="utf-8")
-    lap("quality")
     # instance IRIs in full: their paths have slashes
     dump_turtle(out, out / "graph.ttl", PREFIXES, ntriples=out / "graph.nt")
     lap("turtle")
-    result = BuildResult(out=out, files=len(files), extracted=extracted, documents=len(corpus.documents),
-                         relations=len(corpus.relations), triples=triples, quality=len(corpus.quality),
-                         errors=[q.message for q in corpus.quality if q.kind == "extraction_error"])
     if shacl:
         result.conforms, text = validate_build(out, triples)
         (out / "shacl.txt").write_text(text, encoding="utf-8")
@@ -358,6 +375,18 @@ def validate_build(out: Path, triples: int) -> tuple[bool, str]:
     from kg.rdf import validate_store
     from kg.store import open_store
     return validate_store(open_store(out))
+
+
+def _load_store_in_child(out: Path, nt: Path) -> None:
+    """Bulk-load the store in a fresh interpreter: pyoxigraph's loader needs a couple of GiB,
+    and this process still holds what resolution allocated (CPython keeps freed memory), so
+    side by side they would add up (5 GiB at 10,000 documents)."""
+    root = str(Path(__file__).resolve().parent.parent)
+    env = {**os.environ, "PYTHONPATH": root + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    code = "import sys, pathlib; from kg.store import write_store; write_store(sys.argv[1], pathlib.Path(sys.argv[2]))"
+    done = subprocess.run([sys.executable, "-c", code, str(out), str(nt)], env=env)
+    if done.returncode != 0:
+        raise BuildError(f"loading the store from {nt} failed (status {done.returncode})")
 
 
 def cpu_count() -> int:
