@@ -38,6 +38,9 @@ def write_store(out: str | Path, ntriples: str | Path) -> Path:
         store.bulk_load(path=str(ntriples), format=ox.RdfFormat.N_TRIPLES, lenient=True)  # our own output
     else:
         store.bulk_load(input=ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    # compact what the bulk loader left as many overlapping files: every index lookup otherwise
+    # seeks all of them (a join of 1,500 lookups took 172 ms before, 27 ms after, at 12M triples)
+    store.optimize()
     store.flush()
     del store
     return path
@@ -76,6 +79,7 @@ def update_store(out: str | Path, old_nt: Path, new_nt: Path, max_changes: int =
         if added:
             ops.append("INSERT DATA {\n" + "\n".join(added) + "\n}")
         store.update(" ;\n".join(ops))
+        store.optimize()
         store.flush()
         del store
     return True
