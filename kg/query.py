@@ -193,7 +193,12 @@ def run_named(name: str, params: Mapping[str, str] | None = None, graph_dir: str
     get_query(name)   # an unknown name is reported before a missing graph
     store = store or open_store(graph_dir)
     text, candidates = bind_named(name, params, store)
-    rows = select(store, text, name=name)
+    return add_candidates(select(store, text, name=name), candidates)
+
+
+def add_candidates(rows: list[dict], candidates: list[dict]) -> list[dict]:
+    """Mark each row with the document it is about (``candidate``) and whether the symbol named
+    several (``ambiguous``): an ambiguous symbol is answered for every candidate, never one."""
     if candidates:
         by_iri = {c["d"]: c for c in candidates}
         for r in rows:

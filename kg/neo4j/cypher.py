@@ -21,7 +21,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, Mapping
 
-from kg.query import NamedQuery, province_name
+from kg.query import NamedQuery, add_candidates, province_name
 from kg.query import get_query as _get_query
 from kg.query import list_queries as _list_queries
 from kg.store import QueryError
@@ -118,18 +118,6 @@ def check_params(q: NamedQuery, params: Mapping[str, str]) -> None:
     missing = [p.name for p in q.params if p.required and not params.get(p.name)]
     if missing:
         raise QueryError(f"query {q.name} needs --param {missing[0]}=…")
-
-
-def add_candidates(rows: list[dict], candidates: list[dict]) -> list[dict]:
-    """The ``candidate`` and ``ambiguous`` columns :func:`kg.query.run_named` adds."""
-    if candidates:
-        by_iri = {c["d"]: c for c in candidates}
-        for r in rows:
-            c = by_iri.get(r.get("doc"))
-            if c:
-                r["candidate"] = c["symbol"] + (f"@{c['year']}" if c.get("year") else "")
-                r["ambiguous"] = len(candidates) > 1
-    return rows
 
 
 def run_named(driver, name: str, params: Mapping[str, str] | None = None, *,
