@@ -49,7 +49,7 @@ neo4j-demo: venv jars
 
 # Headless Chromium for the browser tests (Debian's package; Playwright never downloads a browser).
 chromium:
-	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y --no-install-recommends chromium)
+	@test -x /usr/bin/chromium || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium)
 
 clean:
 	rm -rf $(VENV) $(GRAPH) .pytest_cache
