@@ -121,6 +121,8 @@ class VNode:
         if self.kind == "task":
             return self.extra.get("short") or "Nhiệm vụ"
         text = self.symbol or self.label or self.id.rsplit("/", 1)[-1]
+        if self.symbol and self.extra.get("qualifier"):
+            text = f"{self.symbol}@{self.extra['qualifier']}"
         return text if len(text) <= 42 else text[:40] + "…"
 
 
@@ -230,7 +232,28 @@ def node_info(store: ox.Store, iris: Iterable[str]) -> dict[str, VNode]:
                 loaded=bool(r["loaded"]), extra=extra)
     for i in iris:   # an IRI the store knows nothing about still gets a node
         out.setdefault(i, VNode(id=i, kind="other", type="other"))
+    _qualify_shared_symbols(out.values())
     return out
+
+
+def _qualify_shared_symbols(nodes: Iterable[VNode]) -> None:
+    """Two documents with one symbol (25-NQ/TW of khóa IX and of khóa X) get their year or term
+    on screen, as ``kg extract`` writes them (``25-NQ/TW@khóa IX``)."""
+    by_symbol: dict[str, list[VNode]] = {}
+    for n in nodes:
+        if n.symbol:
+            by_symbol.setdefault(n.symbol, []).append(n)
+    for same in by_symbol.values():
+        if len(same) < 2:
+            continue
+        for n in same:
+            last = n.id.rstrip("/").rsplit("/", 1)[-1]
+            if n.date:
+                n.extra["qualifier"] = n.date[:4]
+            elif last.startswith("khoa-"):
+                n.extra["qualifier"] = "khóa " + last[5:].upper()
+            elif last.isdigit():
+                n.extra["qualifier"] = last
 
 
 # ---------------------------------------------------------------- views
