@@ -237,8 +237,7 @@ QUERIES: dict[str, Callable[[nx.MultiDiGraph, list[str] | None, Mapping[str, Any
 
 def run_named(G: nx.MultiDiGraph, name: str, params: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
     """Rows of a named query computed in Python (same parameters as the ``.rq`` query)."""
-    from kg.neo4j.cypher import check_params
-    from kg.query import add_candidates
+    from kg.query import add_candidates, check_params
 
     if name not in QUERIES:
         raise QueryError(f"no networkx version of query {name!r}; known: {', '.join(sorted(QUERIES))}")

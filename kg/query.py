@@ -134,14 +134,7 @@ def bind_named(name: str, params: Mapping[str, str] | None, store: ox.Store) -> 
     """The text of a named query with its ``VALUES`` clauses, and the documents ``doc`` named."""
     q = get_query(name)
     params = dict(params or {})
-    declared = {p.name: p for p in q.params}
-    unknown = sorted(set(params) - set(declared))
-    if unknown:
-        raise QueryError(f"query {name} has no parameter {', '.join(unknown)}; "
-                         f"parameters: {', '.join(declared) or 'none'}")
-    missing = [p.name for p in q.params if p.required and not params.get(p.name)]
-    if missing:
-        raise QueryError(f"query {name} needs --param {missing[0]}=…")
+    check_params(q, params)
     clauses, candidates = [], []
     for k, v in params.items():
         if k == "doc":
@@ -194,6 +187,18 @@ def run_named(name: str, params: Mapping[str, str] | None = None, graph_dir: str
     store = store or open_store(graph_dir)
     text, candidates = bind_named(name, params, store)
     return add_candidates(select(store, text, name=name), candidates)
+
+
+def check_params(q: NamedQuery, params: Mapping[str, str]) -> None:
+    """The same errors on every engine: an unknown parameter, a required one missing."""
+    declared = [p.name for p in q.params]
+    unknown = sorted(set(params) - set(declared))
+    if unknown:
+        raise QueryError(f"query {q.name} has no parameter {', '.join(unknown)}; "
+                         f"parameters: {', '.join(declared) or 'none'}")
+    missing = [p.name for p in q.params if p.required and not params.get(p.name)]
+    if missing:
+        raise QueryError(f"query {q.name} needs --param {missing[0]}=…")
 
 
 def add_candidates(rows: list[dict], candidates: list[dict]) -> list[dict]:

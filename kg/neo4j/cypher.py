@@ -21,7 +21,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, Mapping
 
-from kg.query import NamedQuery, add_candidates, province_name
+from kg.query import NamedQuery, add_candidates, check_params, province_name
 from kg.query import get_query as _get_query
 from kg.query import list_queries as _list_queries
 from kg.store import QueryError
@@ -107,17 +107,6 @@ def pick(rows: list[dict], value: str, province: str | None) -> list[dict]:
 def find_documents(driver, value: str, province: str | None = None, database: str | None = None) -> list[dict]:
     rows = run_cypher(driver, FIND, {"symbol": value.partition("@")[0].strip()}, database=database)
     return pick(rows, value, province)
-
-
-def check_params(q: NamedQuery, params: Mapping[str, str]) -> None:
-    declared = {p.name for p in q.params}
-    unknown = sorted(set(params) - declared)
-    if unknown:
-        raise QueryError(f"query {q.name} has no parameter {', '.join(unknown)}; "
-                         f"parameters: {', '.join(sorted(declared)) or 'none'}")
-    missing = [p.name for p in q.params if p.required and not params.get(p.name)]
-    if missing:
-        raise QueryError(f"query {q.name} needs --param {missing[0]}=…")
 
 
 def run_named(driver, name: str, params: Mapping[str, str] | None = None, *,
