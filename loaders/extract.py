@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from itertools import accumulate
 from pathlib import Path
 
-from loaders.classify import RANK, chain_cue, coordinated, cue_before, stronger
+from loaders.classify import chain_cue, coordinated, cue_before, stronger
 from loaders.agencies import extract_agencies
 from loaders.find import SymbolMatch, all_symbols
 from loaders.identity import document_identity
-from loaders.parse import Noun, Tail, noun_before, noun_codes, parse_tail, term_for_date
+from loaders.parse import Noun, Tail, noun_before, parse_tail, term_for_date
 from loaders.planned import extract_planned
 from loaders.segment import Zones, zones
 from loaders.tasks import extract_tasks
@@ -414,4 +414,4 @@ def _unnumbered_records(mentions: list[Mention], doc: dict) -> list[dict]:
     return list(groups.values())
 
 
-__all__ = ["extract_text", "extract_path", "RANK", "noun_codes"]
+__all__ = ["extract_text", "extract_path"]

@@ -250,13 +250,11 @@ def _body_from_signature(doc: dict) -> str | None:
 
 def _title_case(s: str) -> str:
     words = s.lower().split()
-    keep = {"bí": "Bí", "thư": "thư", "phó": "Phó", "thường": "Thường", "trực": "trực"}
     out = [words[0].capitalize()] + words[1:] if words else []
     txt = " ".join(out)
     for a, b in (("bí thư", "Bí thư"), ("thường trực", "Thường trực"), ("tỉnh ủy", "Tỉnh ủy"), ("tỉnh uỷ", "Tỉnh ủy"),
                  ("thành ủy", "Thành ủy"), ("ban thường vụ", "Ban Thường vụ")):
         txt = txt.replace(a, b)
-    del keep
     return txt
 
 
