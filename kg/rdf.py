@@ -305,6 +305,16 @@ class _Writer:
             if a.successor:
                 self.add(s, V.succeededBy, self.agency(a.successor))
 
+    def assigned(self, s: str, item) -> None:
+        """What a task row and a planned item share: deadline date, source, lead and cooperating agencies."""
+        if item.deadline_date:
+            self.add(s, V.deadlineDate, _date(item.deadline_date.isoformat()))
+        self.add(s, _PROV_FROM, self.source(item.source))
+        if item.lead:
+            self.add(self.agency(item.lead), V.leads, s)
+        for k in item.cooperating:
+            self.add(self.agency(k), V.cooperatesOn, s)
+
     def tasks(self) -> None:
         for t in self.c.tasks:
             s = self.iri(t.path)
@@ -317,13 +327,7 @@ class _Writer:
                 self.add(s, V.ordinal, _lit(t.tt))
             if t.deadline:
                 self.add(s, V.deadline, _lit(t.deadline))
-            if t.deadline_date:
-                self.add(s, V.deadlineDate, _date(t.deadline_date.isoformat()))
-            self.add(s, _PROV_FROM, self.source(t.source))
-            if t.lead:
-                self.add(self.agency(t.lead), V.leads, s)
-            for k in t.cooperating:
-                self.add(self.agency(k), V.cooperatesOn, s)
+            self.assigned(s, t)
             for k in t.references:
                 self.add(s, V.taskCites, self.doc(k))
 
@@ -336,13 +340,7 @@ class _Writer:
             for prop, val in ((V.ordinal, p.ordinal), (V.kind, p.kind), (V.deadline, p.deadline)):
                 if val:
                     self.add(s, prop, _lit(val))
-            if p.deadline_date:
-                self.add(s, V.deadlineDate, _date(p.deadline_date.isoformat()))
-            self.add(s, _PROV_FROM, self.source(p.source))
-            if p.lead:
-                self.add(self.agency(p.lead), V.leads, s)
-            for k in p.cooperating:
-                self.add(self.agency(k), V.cooperatesOn, s)
+            self.assigned(s, p)
             for f in p.fulfilled_by:
                 o = self.doc(f.document)
                 self.add(s, V.fulfilledBy, o)
