@@ -25,7 +25,7 @@ import datetime as _dt
 import hashlib
 import re
 import unicodedata
-from collections import defaultdict
+from collections import ChainMap, defaultdict
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
@@ -785,14 +785,25 @@ def _successor_rows() -> tuple[tuple[str, str, str], ...]:
 
 
 class _Resolver:
-    def __init__(self) -> None:
+    def __init__(self, partition: bool = False) -> None:
         self.c = Corpus()
+        self.partition = partition
+        self.glob: Globals | None = None
         self.mentions: list[_Mention] = []
+        self.global_mentions: list[_Mention] = []     # a partition's mentions of central/state documents
         self.file_docs: dict[str, _Mention | None] = {}
         self.file_province: dict[str, str | None] = {}
+        self.docs = self.c.documents
         self.ref_to_doc: dict[tuple, tuple] = {}
         self.draft_docs: dict[str, tuple] = {}
         self._unnumbered_reported: set[tuple] = set()
+
+    def attach(self, glob: "Globals") -> None:
+        """A partition reads the central and state documents the global stage resolved and writes
+        only its own: lookups go through both, writes to the first."""
+        self.glob = glob
+        self.docs = ChainMap(self.c.documents, glob.documents)
+        self.ref_to_doc = ChainMap(self.ref_to_doc, glob.ref_to_doc)
 
     # -- documents
     def collect(self, exts: list[dict]) -> None:
@@ -809,7 +820,7 @@ class _Resolver:
             if m is not None and not doc.get("is_draft"):
                 m.doc = doc
                 m.relation = "self"
-                self.mentions.append(m)
+                (self.global_mentions if self.partition and m.scope in GLOBAL_SCOPES else self.mentions).append(m)
                 self.file_docs[source] = m
             elif doc:
                 self.file_docs[source] = None
@@ -817,7 +828,7 @@ class _Resolver:
             for i, ref in enumerate(ext.get("references") or []):
                 rm = _mk_mention(source, ref, province, False, (source, i), self.c.quality)
                 if rm is not None:
-                    self.mentions.append(rm)
+                    (self.global_mentions if self.partition and rm.scope in GLOBAL_SCOPES else self.mentions).append(rm)
                     for aw in rm.as_written:
                         if _canon_form(aw) != _canon_form(rm.symbol):
                             kind = "type_code_typo" if split_symbol(aw)["type"] != split_symbol(rm.symbol)["type"] else "symbol_variant"
@@ -1046,7 +1057,7 @@ class _Resolver:
         # a loaded document named by its genre and title is that document, not a new node
         lkey = self._loaded_title_match(scope, f)
         if lkey is not None:
-            d = self.c.documents[lkey]
+            d = self.docs[lkey]
             if (lkey, label) not in self._unnumbered_reported:
                 self._unnumbered_reported.add((lkey, label))
                 self.c.quality.append(QualityRecord(
@@ -1073,6 +1084,8 @@ class _Resolver:
         if getattr(self, "_titles", None) is not None:
             return self._titles
         out: dict[str, list[tuple[str, tuple]]] = defaultdict(list)
+        for scope, titles in (self.glob.loaded_titles.items() if self.glob else ()):
+            out[scope].extend(titles)
         for d in self.c.documents.values():
             if d.loaded and d.title and d.symbol:
                 m = self.file_docs.get(d.sources[0]) if d.sources else None
@@ -1127,7 +1140,7 @@ class _Resolver:
             doc_key = self.ref_to_doc.get((source, "self")) or self.draft_docs.get(source)
             if doc_key is None:
                 continue
-            doc_path = self.c.documents[doc_key].path
+            doc_path = self.docs[doc_key].path
             province = self.file_province.get(source)
             for a in ext.get("agencies") or []:
                 for role in a.get("roles") or [None]:
@@ -1177,7 +1190,7 @@ class _Resolver:
     def _issued_elsewhere(self, symbol: str, plan_key: tuple) -> tuple | None:
         """A symbol a notes cell names that the file does not cite otherwise: the one document of the
         plan's scope (or a central or state one) with that symbol, if exactly one."""
-        scope = self.c.documents[plan_key].scope
+        scope = self.docs[plan_key].scope
         sym = split_symbol(symbol)["symbol"]
         hits = [d.key for d in self._by_symbol().get(sym, ())
                 if not d.ambiguous and (d.scope == scope or d.scope == "central" or d.scope.startswith("state"))]
@@ -1186,7 +1199,7 @@ class _Resolver:
     def _by_symbol(self) -> dict[str, list[Document]]:
         if getattr(self, "_symbols", None) is None:
             self._symbols = defaultdict(list)
-            for d in self.c.documents.values():
+            for d in self.docs.values():
                 for sym in {d.symbol, *d.as_written} - {None}:
                     self._symbols[sym].append(d)
         return self._symbols
@@ -1199,7 +1212,7 @@ class _Resolver:
         """The extractor's ``warnings`` as quality records with their file and span, unless a record
         of the resolver already has evidence overlapping that span in that file."""
         spans: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
-        for q in self.c.quality:
+        for q in [*self.c.quality, *(self.glob.quality if self.glob else ())]:
             for e in q.evidence:
                 if e.start is not None and e.end is not None:
                     spans[(q.kind, e.source)].append((e.start, e.end))
@@ -1251,21 +1264,22 @@ class _Resolver:
                         a.successor = nk
 
     def match_planned(self) -> None:
-        match_planned(self.c)
+        match_planned(self.c, docs=self.docs)
 
 
 PLANNED_THRESHOLD = 0.75
 
 
-def match_planned(c: Corpus, threshold: float = PLANNED_THRESHOLD) -> None:
+def match_planned(c: Corpus, threshold: float = PLANNED_THRESHOLD, docs=None) -> None:
     """Link planned items to the documents that fulfilled them; leave the others open.
 
     A candidate has a type the kind allows, the planning document's scope, a date on or
     after the plan's, and a similar subject. score = 0.75·similarity + 0.15·(lead agency
     matches the issuer family) + 0.10·(issued within a year of the deadline).
     """
+    docs = c.documents if docs is None else docs    # a partition: its own documents and the global ones
     by_scope_type: dict[tuple, list[Document]] = defaultdict(list)
-    for d in c.documents.values():
+    for d in docs.values():
         if d.symbol and not d.ambiguous:
             by_scope_type[(d.scope, d.type)].append(d)
     used: dict[tuple, set[tuple]] = defaultdict(set)     # plan document -> fulfilling documents used
@@ -1275,7 +1289,7 @@ def match_planned(c: Corpus, threshold: float = PLANNED_THRESHOLD) -> None:
     for p in c.planned:
         if p.issued_as is None or p.issued_as == p.document:
             continue
-        d = c.documents[p.issued_as]
+        d = docs[p.issued_as]
         codes = kind_code(p.kind)
         if codes and d.type and not ({d.type, CONFUSABLE.get(d.type)} & codes):
             continue
@@ -1289,7 +1303,7 @@ def match_planned(c: Corpus, threshold: float = PLANNED_THRESHOLD) -> None:
     subjects = {k: [_strip_kind(d.subject or d.title or "") for d in ds] for k, ds in by_scope_type.items()}
     scored = []
     for p in c.planned:
-        plan = c.documents[p.document]
+        plan = docs[p.document]
         query = _strip_kind(p.title) if p.title else ""
         if not query:
             continue
@@ -1324,22 +1338,124 @@ def match_planned(c: Corpus, threshold: float = PLANNED_THRESHOLD) -> None:
         if not p.fulfilled_by:
             c.quality.append(QualityRecord(
                 "unmatched_planned",
-                f"{c.documents[p.document].symbol or c.documents[p.document].label} planned {p.kind or 'a document'} "
+                f"{docs[p.document].symbol or docs[p.document].label} planned {p.kind or 'a document'} "
                 f"'{p.title}' (deadline {p.deadline or '—'}): no issued document found in the corpus",
                 documents=[p.document], evidence=[Evidence(p.source, None, None, p.title)], severity="low"))
 
 
-def resolve(extractions: Iterable[dict]) -> Corpus:
-    """Turn per-file extractions (the issue-3 contract) into one :class:`Corpus`."""
-    exts = sorted((e for e in extractions if e), key=lambda e: str(e.get("source") or ""))
+# ----------------------------------------------------------------------- partitions
+
+# The numbering scopes whose documents any file of any province may cite: resolved once, over
+# the mentions of the whole corpus. Every other scope (a province's TU, HU, UBND …) is that of
+# the citing file's province, so its documents are resolved among that province's files alone.
+GLOBAL_SCOPES = frozenset({"central", "state"})
+
+
+def partition_of(ext: dict) -> str:
+    """The partition of a file's extraction: its province's slug, ``_`` without one.
+
+    >>> partition_of({"document": {"province": "Tuyên Quang"}}), partition_of({})
+    ('tuyen-quang', '_')
+    """
+    return province_slug((ext.get("document") or {}).get("province")) or "_"
+
+
+@dataclass
+class Globals:
+    """What the global stage resolved: the central and state documents every partition reads."""
+    documents: dict[tuple, Document] = field(default_factory=dict)
+    ref_to_doc: dict[tuple, tuple] = field(default_factory=dict)      # (source, index | "self") -> key
+    quality: list[QualityRecord] = field(default_factory=list)
+    agencies: dict[tuple, Agency] = field(default_factory=dict)       # the issuers of those documents
+    loaded_titles: dict[str, list] = field(default_factory=dict)      # scope -> [(folded genre+title, key)]
+
+
+def resolve_global(mentions: Iterable[_Mention]) -> Globals:
+    """Cluster the central and state mentions of the whole corpus (in source order) into documents."""
     r = _Resolver()
-    r.collect(exts)
+    r.mentions = list(mentions)
+    r.file_docs = {m.source: m for m in r.mentions if m.ref_id[1:] == ("self",)}
     r.cluster()
+    r.issuers()
+    return Globals(r.c.documents, r.ref_to_doc, r.c.quality, r.c.agencies, dict(r._loaded_titles()))
+
+
+class Partition:
+    """The files of one partition (sorted by source), resolved in two steps around the global stage:
+    :meth:`collect` reads them (and sets aside :attr:`global_mentions`), :meth:`resolve` finishes
+    against the global documents. The corpus it returns holds the partition's own documents,
+    relations, tasks, planned items, quality records and every agency it named; central unnumbered
+    documents and agencies of another scope are shared with other partitions (:func:`merge_corpora`
+    unites them)."""
+
+    def __init__(self, exts: list[dict]) -> None:
+        self.exts = exts
+        self._r = _Resolver(partition=True)
+        self._r.collect(exts)
+        self._r.cluster()         # the partition's own scopes need nothing global
+
+    @property
+    def global_mentions(self) -> list[_Mention]:
+        return self._r.global_mentions
+
+    def resolve(self, glob: Globals) -> Corpus:
+        r, exts = self._r, self.exts
+        r.attach(glob)
+        return _finish(r, exts)
+
+
+def _finish(r: "_Resolver", exts: list[dict]) -> Corpus:
     r.relations(exts)
     r.warnings(exts)
     r.tasks_and_planned(exts)
     r.issuers()
     r.successors()
     r.match_planned()
-    r.c.quality.sort(key=lambda q: (q.kind, q.message))
     return r.c
+
+
+def merge_corpora(glob: Globals, parts: Iterable[Corpus]) -> Corpus:
+    """One corpus from the global stage and the partitions (in partition order): a node two
+    partitions share keeps the first one's name and label and gathers both sides' citations,
+    aliases and roles."""
+    c = Corpus(documents=dict(glob.documents), agencies={}, quality=list(glob.quality))
+    for k, a in glob.agencies.items():
+        c.agencies[k] = Agency(a.key, a.path, a.name, a.province, set(a.aliases), a.successor, set(a.roles))
+    for part in parts:
+        for k, d in part.documents.items():
+            have = c.documents.get(k)
+            if have is None:
+                c.documents[k] = d
+            elif have is not d:
+                have.cited_in = sorted(set(have.cited_in) | set(d.cited_in))
+        for k, a in part.agencies.items():
+            have = c.agencies.get(k)
+            if have is None:
+                c.agencies[k] = Agency(a.key, a.path, a.name, a.province, set(a.aliases), a.successor, set(a.roles))
+            else:
+                have.aliases |= ({a.name} | a.aliases) - {have.name}
+                have.roles |= a.roles
+                have.successor = have.successor or a.successor
+        c.relations += part.relations
+        c.tasks += part.tasks
+        c.planned += part.planned
+        c.quality += part.quality
+        c.sources.update(part.sources)
+    c.quality.sort(key=lambda q: (q.kind, q.message))
+    return c
+
+
+def split_partitions(exts: Iterable[dict]) -> dict[str, list[dict]]:
+    """Extractions by partition, each list sorted by source."""
+    parts: dict[str, list[dict]] = defaultdict(list)
+    for e in sorted((e for e in exts if e), key=lambda e: str(e.get("source") or "")):
+        parts[partition_of(e)].append(e)
+    return dict(sorted(parts.items()))
+
+
+def resolve(extractions: Iterable[dict]) -> Corpus:
+    """Turn per-file extractions (the issue-3 contract) into one :class:`Corpus`: the global
+    stage, then each province's partition, merged."""
+    parts = [Partition(p) for p in split_partitions(extractions).values()]
+    glob = resolve_global(sorted((m for p in parts for m in p.global_mentions), key=lambda m: m.source))
+    return merge_corpora(glob, [p.resolve(glob) for p in parts])
