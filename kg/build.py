@@ -1,21 +1,29 @@
-"""``kg build``: files → extractions (cached by content) → Corpus → RDF → files and store.
+"""``kg build``: files → extractions (cached by content) → partitions → RDF pieces → store.
 
-Outputs in ``out`` (default ``kg-graph/``): ``graph.ttl``, ``graph.nt`` (sorted, so two
-builds of the same corpus are byte-identical), optional ``graph.jsonld``, ``quality.json``
-and ``quality.md``, ``manifest.json`` and the pyoxigraph store in ``store/``.
+Outputs in ``out`` (default ``kg-graph/``): the graph as N-Triples and Turtle pieces in
+``graph/`` (``_global.nt`` for central and state documents and the nodes every province
+shares, then one piece per province; see :mod:`kg.partitions`), optional ``graph.jsonld``,
+``quality.json`` and ``quality.md``, ``manifest.json``, the pyoxigraph store in ``store/``,
+and what the next build needs in ``cache/`` and ``state/``. Equal inputs give byte-identical
+outputs.
 
-Scale (10,000 documents, ~11 million triples): the N-Triples are written as strings straight
-from the Corpus (no rdflib Graph) into ``sort -u`` (bounded memory, the other core); the store
-is bulk-loaded from that file, and ``graph.ttl`` is streamed from it by pyoxigraph's
-serializer. SHACL runs in pyshacl up to :data:`SHACL_PYSHACL_LIMIT` triples and as SPARQL
-queries on the store above (``quality.md`` says which).
+The steps, each a phase in :attr:`BuildResult.phases`:
 
-Incremental: each file's extraction is cached in ``out/cache/`` (a pickle, written by the
-worker that extracted it) under the SHA-256 of its content and a fingerprint of the
-extractor's code and tables, so adding or changing one file re-extracts only that file;
-resolution always runs over the whole corpus, which is what makes an incremental build equal
-to a full one, and the store is updated by the difference between the old and new sorted
-N-Triples instead of being loaded again::
+1. *extract*: every file's partition (its province) and its mentions of central and state
+   documents, kept from the last build for files whose content did not change (the SHA-256,
+   itself kept while size and modification time are unchanged), else from the extraction
+   (cached in ``cache/`` under the content hash and the extractor's fingerprint; in
+   ``jobs`` worker processes);
+2. *resolve*: the global stage clusters the central and state mentions of the whole corpus;
+3. *ntriples*: each partition whose files changed, or whose view of the global stage changed,
+   is resolved and written as a sorted piece (in parallel), then the global piece;
+4. *store*: updated by the difference of the pieces that changed (a bulk load on the first
+   build, in a child process above a million triples).
+
+So an incremental build re-extracts and re-resolves only what changed, with the same result
+as a full build (a test compares them byte for byte). SHACL runs in pyshacl up to
+:data:`SHACL_PYSHACL_LIMIT` triples and as SPARQL queries on the store above (``quality.md``
+says which)::
 
     >>> import tempfile
     >>> r = build([], out=tempfile.mkdtemp())
@@ -28,10 +36,8 @@ import hashlib
 import json
 import os
 import pickle
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -39,11 +45,16 @@ from functools import cache, partial
 from pathlib import Path
 from typing import Callable, Iterable
 
-from kg.rdf import DEFAULT_BASE, PREFIXES, validate, write_lines
-from kg.resolve import Corpus, QualityRecord, resolve
+from kg.partitions import (GLOBAL_PIECE, GRAPH_DIR, STATE_DIR, PartitionState, code_fingerprint, load_file_stats,
+                           load_global, load_mentions, load_states, mentions_digest, partition_state, piece_name,
+                           quality_spans, refs_by_source, remove_state, save_global, save_head, save_mentions,
+                           save_state, titles_digest, view, write_quality, write_report_part)
+from kg.rdf import DEFAULT_BASE, PREFIXES, source_segments, validate, write_lines
+from kg.resolve import (Globals, Partition, _hash, _Resolver, pack_mention, partition_of, resolve_global,
+                        shared_nodes, unpack_mention)
 from kg.store import STORE_DIR, dump_turtle, update_store, write_store
 
-# written in the store folder once it holds graph.nt; without it (a store from an older build,
+# written in the store folder once it holds graph/*.nt; without it (a store from an older build,
 # or one interrupted while bulk-loading) the store is rebuilt instead of updated
 STORE_STAMP = "kg-build-ok"
 
@@ -67,6 +78,8 @@ class BuildResult:
     conforms: bool | None = None
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
+    partitions: int = 0        # provinces (and files without one), each resolved on its own
+    resolved: int = 0          # partitions resolved in this run (the others were unchanged)
     phases: dict[str, float] = field(default_factory=dict)   # seconds per step (benchmarks)
 
 
@@ -149,142 +162,105 @@ def _cache_name(sha: str, fp: str) -> str:
     return f"{sha}-{fp}-{CACHE_FORMAT}.pickle"
 
 
-def extract_all(files: list[str], cache_dir: Path, jobs: int = 1,
-                extractor: Callable[[str], dict] | None = None) -> tuple[list[dict], int]:
-    """Extractions of ``files`` (cache first); returns them and how many were extracted now.
-
-    The cache holds pickles (several times faster to read than JSON at 10,000 files)."""
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    fp = extractor_fingerprint()
-    shas = {f: _sha256(f) for f in files}
-    results: dict[str, dict] = {}
-    todo = []
+def file_hashes(files: list[str], known: dict[str, list]) -> dict[str, str]:
+    """SHA-256 of each file; a file whose size and modification time are those the last build
+    saw keeps the hash it had then (hashing 10,000 files takes longer than the rest of an
+    incremental build)."""
+    out = {}
     for f in files:
-        cached = cache_dir / _cache_name(shas[f], fp)
-        try:
-            with open(cached, "rb") as fh:
-                results[f] = pickle.load(fh)
-        except (OSError, EOFError, pickle.UnpicklingError):
-            todo.append(f)
-    paths = [str(cache_dir / _cache_name(shas[f], fp)) for f in todo]
-    if jobs > 1 and len(todo) > 1:
-        # the first file in this process warms the extractor's tables before the fork, so the
-        # workers share them instead of building them once each (as ``kg extract --jobs`` does)
-        fresh = [_extract_to_cache(todo[0], paths[0], extractor)]
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            fresh += pool.map(partial(_extract_to_cache, extractor=extractor), todo[1:], paths[1:],
-                              chunksize=max(1, min(16, len(todo) // (8 * jobs))))
-    else:
-        fresh = [_extract_to_cache(f, p, extractor) for f, p in zip(todo, paths)]
-    for f, data in zip(todo, fresh):
-        results[f] = pickle.loads(data)
-    keep = {_cache_name(shas[f], fp) for f in files}
-    for stale in cache_dir.glob("*-*.*"):
-        if stale.name not in keep and not stale.name.endswith(f"-{fp}-{CACHE_FORMAT}.pickle"):
-            stale.unlink(missing_ok=True)   # another version of the extractor, or the old JSON cache
-    out = []
-    for f in files:
-        ext = results[f]
-        ext["source"] = f              # the path as given in this build, whatever the cache saw
-        ext["sha256"] = shas[f]
-        out.append(ext)
-    return out, len(todo)
+        st = os.stat(f)
+        k = known.get(f)
+        out[f] = k[2] if k and k[0] == st.st_size and k[1] == st.st_mtime_ns else _sha256(f)
+    return out
 
 
-def sort_ntriples(corpus: Corpus, path: Path, base: str = DEFAULT_BASE) -> int:
-    """Write the corpus's N-Triples to ``path``, sorted and distinct; returns the triple count.
+def _load_ext(path: str, sha: str, cache_dir: Path, extractor: Callable[[str], dict] | None) -> dict:
+    """A file's extraction from the cache, extracted (and cached) if it is not there."""
+    cached = cache_dir / _cache_name(sha, extractor_fingerprint())
+    try:
+        with open(cached, "rb") as fh:
+            ext = pickle.load(fh)
+    except (OSError, EOFError, pickle.UnpicklingError):
+        ext = pickle.loads(_extract_to_cache(path, str(cached), extractor))
+    ext["source"] = path                 # the path as given in this build, whatever the cache saw
+    ext["sha256"] = sha
+    return ext
 
-    The lines stream into ``sort -u`` under ``LC_ALL=C`` (byte order of UTF-8 = code-point
-    order = Python's ``sorted``), which sorts in bounded memory on the other core while this
-    process is still writing; without ``sort`` (not POSIX), Python sorts in memory.
+
+def _prepare(path: str, sha: str, cache_dir: Path,
+             extractor: Callable[[str], dict] | None) -> tuple[str, list, bool, str]:
+    """Phase 1, per file: its partition and its mentions of central and state documents
+    (extracting it first if the cache does not have it). Runs in the workers."""
+    cached = cache_dir / _cache_name(sha, extractor_fingerprint())
+    fresh = not cached.is_file()
+    ext = _load_ext(path, sha, cache_dir, extractor)
+    r = _Resolver(partition=True)
+    r.collect([ext])
+    packed = [pack_mention(m) for m in r.global_mentions]
+    return partition_of(ext), packed, fresh, mentions_digest(packed)
+
+
+# the global stage, set in the parent before the workers fork (they read it, never write it)
+_GLOB: Globals | None = None
+
+
+def _resolve_piece(key: str, files: list[tuple[str, str]], out: Path, base: str, segments: dict[str, str],
+                   cache_dir: Path, extractor: Callable[[str], dict] | None) -> PartitionState:
+    """Phase 3, per partition: resolve its files against the global stage, write its piece
+    (``graph/<name>.nt.new``, sorted, and the Turtle twin), its global mentions and its part of
+    the quality report, and return its state."""
+    part = Partition([_load_ext(f, sha, cache_dir, extractor) for f, sha in files], key)
+    by_file: dict[str, list[tuple]] = {f: [] for f, _ in files}
+    for m in part.global_mentions:
+        by_file[m.source].append(pack_mention(m))
+    save_mentions(out, key, by_file)
+    corpus = part.resolve(_GLOB)
+    docs = part._r.docs
+    own: set[str] = set()
+    shared: set[str] = set()
+    write_lines(corpus, own.update, base, docs=docs, own=key, source_names=segments, shared_sink=shared.update)
+    lines = sorted(own)
+    del own
+    piece = out / GRAPH_DIR / f"{piece_name(key)}.nt"
+    _write_lines(piece.with_suffix(".nt.new"), lines)
+    dump_turtle(out, piece.with_suffix(".ttl"), PREFIXES, ntriples=piece.with_suffix(".nt.new"))
+    symbols, deep = part.global_reads()
+    return partition_state(out, key, corpus, docs, files, {f: mentions_digest(v) for f, v in by_file.items()},
+                           sorted(shared), len(lines), symbols, deep)
+
+
+def _write_lines(path: Path, lines: list[str]) -> None:
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write("\n".join(lines) + "\n" if lines else "")
+
+
+def _read_lines(path: Path) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return []
+
+
+def graph_files(out: str | Path, suffix: str = "nt") -> list[Path]:
+    """The pieces of a built graph (``graph/*.nt`` or ``*.ttl``), the global piece first.
+
+    >>> graph_files("no-such-build")
+    []
     """
-    tool = shutil.which("sort")
-    if tool is None:
-        lines: set[str] = set()
-        write_lines(corpus, lines.update, base)
-        path.write_text("\n".join(sorted(lines)) + "\n" if lines else "\n", encoding="utf-8")
-        return len(lines)
-    env = {**os.environ, "LC_ALL": "C"}
-    with tempfile.TemporaryDirectory(dir=path.parent, prefix=".sort-") as tmp:
-        proc = subprocess.Popen([tool, "-u", "-S", "512M", f"--parallel={max(1, min(4, cpu_count()))}",
-                                 "-T", tmp, "-o", str(path)], stdin=subprocess.PIPE, env=env)
-        try:
-            write_lines(corpus, lambda ls: proc.stdin.write(("\n".join(ls) + "\n").encode("utf-8")), base)
-        finally:
-            proc.stdin.close()
-            rc = proc.wait()
-    if rc != 0:
-        raise BuildError(f"sort failed with status {rc} while writing {path}")
-    n = 0
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 24), b""):
-            n += chunk.count(b"\n")
-    if n == 0:
-        path.write_text("\n", encoding="utf-8")   # what an empty graph always gave
-    return n
+    return sorted((Path(out) / GRAPH_DIR).glob(f"*.{suffix}"))
 
 
-def quality_report(corpus: Corpus) -> dict:
-    """The data-quality report as plain data (``quality.json``)."""
-    docs = corpus.documents
-
-    def rec(q: QualityRecord) -> dict:
-        return {"kind": q.kind, "severity": q.severity, "message": q.message,
-                "as_written": q.as_written, "resolved_to": q.resolved_to,
-                "documents": [docs[k].path for k in q.documents],
-                "evidence": [{"source": e.source, "start": e.start, "end": e.end, "quote": e.quote} for e in q.evidence]}
-
-    planned = []
-    for p in corpus.planned:
-        plan = docs[p.document]
-        planned.append({
-            "plan": plan.symbol or plan.label, "ordinal": p.ordinal, "kind": p.kind, "title": p.title,
-            "deadline": p.deadline, "deadline_date": p.deadline_date.isoformat() if p.deadline_date else None,
-            "status": "issued" if p.fulfilled_by else "open",
-            "fulfilled_by": [{"symbol": docs[f.document].symbol, "date": docs[f.document].date.isoformat()
-                              if docs[f.document].date else None, "score": f.score, "similarity": f.similarity,
-                              "delay_days": f.delay_days,
-                              "evidence": {"source": f.evidence.source, "start": f.evidence.start,
-                                           "end": f.evidence.end, "quote": f.evidence.quote}}
-                             for f in p.fulfilled_by]})
-    by_kind: dict[str, int] = {}
-    for q in corpus.quality:
-        by_kind[q.kind] = by_kind.get(q.kind, 0) + 1
-    return {"summary": by_kind, "records": [rec(q) for q in corpus.quality], "planned": planned}
+def read_graph(out: str | Path, suffix: str = "nt"):
+    """The built graph as one rdflib Graph, from its N-Triples (or Turtle) pieces (small graphs)."""
+    from rdflib import Graph
+    graph = Graph()
+    for piece in graph_files(out, suffix):
+        graph.parse(piece, format="nt" if suffix == "nt" else "turtle")
+    return graph
 
 
-def quality_markdown(report: dict) -> str:
-    """A readable ``quality.md`` from :func:`quality_report`."""
-    lines = ["# Data-quality report", ""]
-    titles = {"type_code_typo": "Type-code typos (resolved)", "issuer_code_typo": "Issuer-code typos (resolved)",
-              "symbol_variant": "Symbol variants", "date_conflict": "Date conflicts (one document, two dates)",
-              "term_conflict": "Term conflicts", "ambiguous_mention": "Ambiguous mentions (not resolved)",
-              "unmatched_planned": "Planned documents not found as issued", "extraction_error": "Extraction errors",
-              "unnumbered_resolved": "Unnumbered mentions resolved to a loaded document",
-              # the extractor's warnings that no resolver record above already covers (same file, span)
-              "type_code_contradicts_noun": "Extractor: type code contradicts the noun",
-              "issuer_code_contradicts_body": "Extractor: issuer code contradicts the issuing body",
-              "term_contradicts_date": "Extractor: term (khóa) contradicts the date",
-              "impossible_date": "Extractor: dates that do not exist", "date_conflict_in_file": "Extractor: date conflicts"}
-    lines += ["| kind | count |", "|---|---|"]
-    lines += [f"| {k} | {n} |" for k, n in sorted(report["summary"].items())]
-    for kind in sorted({r["kind"] for r in report["records"]}):
-        lines += ["", f"## {titles.get(kind, kind)}", ""]
-        for r in (x for x in report["records"] if x["kind"] == kind):
-            ev = r["evidence"][0] if r["evidence"] else None
-            span = f" [{ev['start']}:{ev['end']}]" if ev and ev["start"] is not None else ""
-            quote = " ".join((ev or {}).get("quote", "").split())[:160]
-            where = f" — `{Path(ev['source']).name}`{span} «{quote}»" if ev else ""
-            lines.append(f"- **{r['severity']}** {r['message']}{where}")
-    lines += ["", "## Planned vs issued", "", "| plan | # | kind | title | deadline | status | issued as | delay (days) | score |",
-              "|---|---|---|---|---|---|---|---|---|"]
-    for p in report["planned"]:
-        f = p["fulfilled_by"][0] if p["fulfilled_by"] else {}
-        title = (p["title"] or "").replace("|", "/")[:90]
-        lines.append(f"| {p['plan']} | {p['ordinal'] or ''} | {p['kind'] or ''} | {title} | {p['deadline'] or ''} | "
-                     f"{p['status']} | {f.get('symbol') or ''} {f.get('date') or ''} | "
-                     f"{'' if f.get('delay_days') is None else f['delay_days']} | {f.get('score', '')} |")
-    return "\n".join(lines) + "\n"
+def _pool(jobs: int, n: int):
+    return ProcessPoolExecutor(max_workers=jobs) if jobs > 1 and n > 1 else None
 
 
 def build(paths: Iterable[str | Path], out: str | Path = "kg-graph", jsonld: bool = False, jobs: int = 1,
@@ -302,44 +278,158 @@ def build(paths: Iterable[str | Path], out: str | Path = "kg-graph", jsonld: boo
 
     def lap(name: str) -> None:
         now = time.perf_counter()
-        phases[name] = round(now - mark[0], 3)
+        phases[name] = round(phases.get(name, 0) + now - mark[0], 3)
         mark[0] = now
 
-    files = collect_inputs(paths)
-    exts, extracted = extract_all(files, out / CACHE_DIR, jobs=max(1, jobs), extractor=extractor)
+    jobs = max(1, jobs)
+    files = sorted(collect_inputs(paths))
+    fingerprint = f"{extractor_fingerprint()}-{code_fingerprint()}-{_hash(base)}"
+    if extractor is not None:
+        fingerprint += "-" + getattr(extractor, "__qualname__", "custom")
+    stats = load_file_stats(out)
+    old = load_states(out, fingerprint)
+    had_store = bool(old) and (out / STORE_DIR / STORE_STAMP).is_file()
+    (out / STATE_DIR / "head.json").unlink(missing_ok=True)   # until this build is complete
+    (out / GRAPH_DIR).mkdir(exist_ok=True)
+    cache_dir = out / CACHE_DIR
+    cache_dir.mkdir(exist_ok=True)
+    shas = file_hashes(files, stats)
+
+    # 1. every file's partition and mentions of central/state documents (their digest): kept
+    # from the last build where the file did not change, else from its extraction
+    known: dict[str, tuple[str, str]] = {}             # path -> (partition, digest of its mentions)
+    for st in old.values():
+        for f, sha in st.files:
+            if shas.get(f) == sha:
+                known[f] = (st.key, st.mention_digests[f])
+    todo = [f for f in files if f not in known]
+    pool = _pool(jobs, len(todo))
+    prep = partial(_prepare, cache_dir=cache_dir, extractor=extractor)
+    if pool:
+        with pool:
+            results = list(pool.map(prep, todo, [shas[f] for f in todo],
+                                    chunksize=max(1, min(16, len(todo) // (8 * jobs)))))
+    else:
+        results = [prep(f, shas[f]) for f in todo]
+    extracted = sum(1 for r in results if r[2])
+    fresh_mentions = {f: r[1] for f, r in zip(todo, results)}
+    for f, (key, _, _, digest) in zip(todo, results):
+        known[f] = (key, digest)
+    _clean_cache(cache_dir, {_cache_name(shas[f], extractor_fingerprint()) for f in files})
+    parts: dict[str, list[tuple[str, str]]] = {}
+    for f in files:
+        parts.setdefault(known[f][0], []).append((f, shas[f]))
     lap("extract")
-    corpus = resolve(exts)
-    del exts                       # the extractions are the largest thing held; the corpus has it all
+
+    # 2. the global stage, over the whole corpus's central and state mentions (in source order);
+    # the last build's when none of them changed
+    digest = hashlib.sha256(repr([(f, known[f][1]) for f in files]).encode()).hexdigest()
+    glob = load_global(out, digest) if old else None
+    glob_changed = glob is None
+    if glob is None:
+        stored: dict[str, list[tuple]] = {}
+        for k in {known[f][0] for f in files if f not in fresh_mentions}:
+            if k in old:
+                stored.update(load_mentions(out, k))
+        glob = resolve_global([unpack_mention(t) for f in files
+                               for t in (fresh_mentions[f] if f in fresh_mentions else stored[f])])
+        del stored
+        save_global(out, digest, glob)
+    segments = source_segments(files)
+    if glob_changed or set(files) != {f for st in old.values() for f, _ in st.files}:
+        refs, spans, titles = refs_by_source(glob), quality_spans(glob), titles_digest(glob)
+
+        def view_of(key: str, symbols: set, deep: set) -> str:
+            return view(glob, parts[key], refs, symbols, deep, spans, titles, segments)
+    else:
+        def view_of(key: str, symbols: set, deep: set) -> str:    # nothing it could read changed
+            return old[key].view if key in old and old[key].files == parts[key] else ""
+
+    dirty = [k for k in parts if k not in old or old[k].files != parts[k]
+             or old[k].view != view_of(k, old[k].symbols, old[k].deep)]
     lap("resolve")
-    # the new N-Triples next to the old ones: the store is then updated by their difference
-    nt, nt_new = out / "graph.nt", out / "graph.nt.new"
-    triples = sort_ntriples(corpus, nt_new, base)
+
+    # 3. the partitions whose files or view of the global stage changed: resolved, written
+    global _GLOB
+    _GLOB = glob
+    try:
+        work = partial(_resolve_piece, out=out, base=base, segments=segments, cache_dir=cache_dir, extractor=extractor)
+        pool = _pool(jobs, len(dirty))
+        if pool:
+            with pool:
+                fresh = list(pool.map(work, dirty, [parts[k] for k in dirty]))
+        else:
+            fresh = [work(k, parts[k]) for k in dirty]
+    finally:
+        _GLOB = None
+    states = {k: old[k] for k in parts if k in old and k not in dirty}
+    for st in fresh:
+        st.view = view_of(st.key, st.symbols, st.deep) if glob_changed or st.key not in old else old[st.key].view
+        states[st.key] = st
+    states = dict(sorted(states.items()))
     lap("ntriples")
-    report = quality_report(corpus)
-    (out / "quality.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
-    (out / "quality.md").write_text(quality_markdown(report), encoding="utf-8")
-    result = BuildResult(out=out, files=len(files), extracted=extracted, documents=len(corpus.documents),
-                         relations=len(corpus.relations), triples=triples, quality=len(corpus.quality),
-                         errors=[q.message for q in corpus.quality if q.kind == "extraction_error"])
-    del corpus, report
-    lap("quality")
-    updated = (out / STORE_DIR / STORE_STAMP).is_file() and update_store(out, nt, nt_new)
-    os.replace(nt_new, nt)
+
+    # 4. the global piece: the global stage's nodes, the shared nodes merged, and every line the
+    # partitions wrote about them; unchanged when the global stage and what partitions share are
+    global_nt = out / GRAPH_DIR / f"{GLOBAL_PIECE}.nt"
+    same_shared = set(states) == set(old) and all(st.shared() == old[st.key].shared() for st in fresh)
+    if glob_changed or not same_shared or not global_nt.is_file():
+        shared = shared_nodes(glob, ((st.shared_docs, st.shared_agencies) for st in states.values()))
+        lines: set[str] = set()
+        write_lines(shared, lines.update, base, docs=shared.documents, own="", source_names=segments)
+        for st in states.values():
+            lines.update(st.shared_lines)
+        _write_lines(global_nt.with_suffix(".nt.new"), sorted(lines))
+        counts = write_report_part(out, GLOBAL_PIECE, "Central and State documents", shared.quality, [], shared.documents)
+        n_docs = len(shared.documents)
+        _save_global_summary(out, {"triples": len(lines), "documents": n_docs, "counts": counts})
+        del lines, shared
+        changed = [global_nt]
+    else:
+        changed = []
+    summary = _load_global_summary(out)
+    lap("ntriples")
+
+    # 5. the store: updated by the difference of the pieces that changed, else loaded
+    changed += [out / GRAPH_DIR / f"{piece_name(k)}.nt" for k in dirty]
+    gone = [p for p in graph_files(out) if p.stem not in {GLOBAL_PIECE, *(piece_name(k) for k in parts)}]
+    triples = summary["triples"] + sum(st.triples for st in states.values())
+    updated = had_store and update_store(out, [(p, p.with_suffix(".nt.new")) for p in changed]
+                                         + [(p, None) for p in gone])
+    for p in changed:
+        os.replace(p.with_suffix(".nt.new"), p)
+    for p in gone:
+        p.unlink()
+        p.with_suffix(".ttl").unlink(missing_ok=True)
+    for k in set(old) - set(parts):
+        remove_state(out, k)
+    pieces = graph_files(out)
     if not updated:
-        _load_store_in_child(out, nt) if triples > 1_000_000 else write_store(out, nt)
-    (out / STORE_DIR / STORE_STAMP).write_text("store holds graph.nt\n", encoding="utf-8")
+        _load_store_in_child(out, pieces) if triples > 1_000_000 else write_store(out, pieces)
+    (out / STORE_DIR / STORE_STAMP).write_text("store holds graph/*.nt\n", encoding="utf-8")
+    for stale in (out / "graph.nt", out / "graph.ttl"):      # the single files of older builds
+        stale.unlink(missing_ok=True)
     lap("store")
+    if global_nt in changed or not global_nt.with_suffix(".ttl").is_file():
+        dump_turtle(out, global_nt.with_suffix(".ttl"), PREFIXES, ntriples=global_nt)
     if jsonld:
-        from rdflib import Graph
         context = {p: str(ns) for p, ns in PREFIXES.items()}
-        graph = Graph().parse(out / "graph.nt", format="nt")
+        graph = read_graph(out)
         (out / "graph.jsonld").write_bytes(graph.serialize(format="json-ld", context=context, encoding="utf-8"))
         del graph
     elif (out / "graph.jsonld").exists():
         (out / "graph.jsonld").unlink()
-    # instance IRIs in full: their paths have slashes
-    dump_turtle(out, out / "graph.ttl", PREFIXES, ntriples=out / "graph.nt")
     lap("turtle")
+
+    n_quality = write_quality(out, [GLOBAL_PIECE, *states], [summary["counts"], *(st.counts for st in states.values())])
+    for st in fresh:
+        save_state(out, st)
+    lap("quality")
+    result = BuildResult(out=out, files=len(files), extracted=extracted,
+                         documents=summary["documents"] + sum(st.documents for st in states.values()),
+                         relations=sum(st.relations for st in states.values()), triples=triples,
+                         quality=n_quality, errors=[e for st in states.values() for e in st.errors],
+                         partitions=len(states), resolved=len(dirty))
     if shacl:
         result.conforms, text = validate_build(out, triples)
         (out / "shacl.txt").write_text(text, encoding="utf-8")
@@ -354,10 +444,27 @@ def build(paths: Iterable[str | Path], out: str | Path = "kg-graph", jsonld: boo
     result.seconds = round(time.perf_counter() - t0, 3)
     manifest = {**{k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(result).items()},
                 "base": base, "inputs": files, "extractor": extractor_fingerprint()}
-    manifest.pop("seconds")   # keep the manifest identical between equal builds
-    manifest.pop("phases")
+    for volatile in ("seconds", "phases", "extracted", "resolved"):   # equal builds, equal manifests
+        manifest.pop(volatile)
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    save_head(out, fingerprint, list(states), {f: [os.stat(f).st_size, os.stat(f).st_mtime_ns, shas[f]] for f in files})
     return result
+
+
+def _save_global_summary(out: Path, summary: dict) -> None:
+    (out / STATE_DIR / "global.json").write_text(json.dumps(summary), encoding="utf-8")
+
+
+def _load_global_summary(out: Path) -> dict:
+    return json.loads((out / STATE_DIR / "global.json").read_text(encoding="utf-8"))
+
+
+def _clean_cache(cache_dir: Path, keep: set[str]) -> None:
+    """Drop cache entries of another version of the extractor (or the old JSON cache)."""
+    fp = extractor_fingerprint()
+    for stale in cache_dir.glob("*-*.*"):
+        if stale.name not in keep and not stale.name.endswith(f"-{fp}-{CACHE_FORMAT}.pickle"):
+            stale.unlink(missing_ok=True)
 
 
 # pyshacl holds the graph in rdflib and takes minutes on a million triples; above this size the
@@ -369,24 +476,23 @@ def validate_build(out: Path, triples: int) -> tuple[bool, str]:
     """SHACL conformance of a build: pyshacl on small graphs, the shapes as SPARQL on the store above
     :data:`SHACL_PYSHACL_LIMIT` triples (the report's first line says which)."""
     if triples <= SHACL_PYSHACL_LIMIT:
-        from rdflib import Graph
-        ok, text = validate(Graph().parse(out / "graph.nt", format="nt"))
-        return ok, text
+        return validate(read_graph(out))
     from kg.rdf import validate_store
     from kg.store import open_store
     return validate_store(open_store(out))
 
 
-def _load_store_in_child(out: Path, nt: Path) -> None:
+def _load_store_in_child(out: Path, pieces: list[Path]) -> None:
     """Bulk-load the store in a fresh interpreter: pyoxigraph's loader needs a couple of GiB,
     and this process still holds what resolution allocated (CPython keeps freed memory), so
     side by side they would add up (5 GiB at 10,000 documents)."""
     root = str(Path(__file__).resolve().parent.parent)
     env = {**os.environ, "PYTHONPATH": root + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    code = "import sys, pathlib; from kg.store import write_store; write_store(sys.argv[1], pathlib.Path(sys.argv[2]))"
-    done = subprocess.run([sys.executable, "-c", code, str(out), str(nt)], env=env)
+    code = ("import sys, pathlib; from kg.store import write_store; "
+            "write_store(sys.argv[1], [pathlib.Path(p) for p in sys.argv[2:]])")
+    done = subprocess.run([sys.executable, "-c", code, str(out), *map(str, pieces)], env=env)
     if done.returncode != 0:
-        raise BuildError(f"loading the store from {nt} failed (status {done.returncode})")
+        raise BuildError(f"loading the store from {out / GRAPH_DIR} failed (status {done.returncode})")
 
 
 def cpu_count() -> int:

@@ -22,7 +22,7 @@ from urllib.parse import quote
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, SKOS
 
-from kg.resolve import Corpus, Document, Evidence, province_row, slug
+from kg.resolve import Corpus, Document, Evidence, province_row, shared_document, slug
 from loaders.tables import table
 
 DEFAULT_BASE = "https://vankien.example.org/"
@@ -103,15 +103,40 @@ _RDF_SUBJECT, _RDF_PREDICATE, _RDF_OBJECT = _p(RDF.subject), _p(RDF.predicate), 
 _FOAF_NAME, _ORG_ORG = _p(FOAF.name), _p(ORG.Organization)
 
 
-class _Writer:
-    """Emits the N-Triples lines of a corpus (unsorted, possibly repeated) to ``sink``."""
+def source_segments(paths) -> dict[str, str]:
+    """IRI segment of each source file: its name, or name and a hash where two files share a name."""
+    counts: dict[str, int] = {}
+    for p in paths:
+        counts[Path(p).name] = counts.get(Path(p).name, 0) + 1
+    out = {}
+    for p in paths:
+        name = Path(p).name or "source"
+        out[p] = name if counts.get(name, 0) <= 1 else f"{name}-{_h(p)[:8]}"
+    return out
 
-    def __init__(self, corpus: Corpus, base: str, sink, batch: int = 50_000) -> None:
+
+class _Writer:
+    """Emits the N-Triples lines of a corpus (unsorted, possibly repeated) to ``sink``.
+
+    For a partition (``own`` = its key, see :mod:`kg.resolve`), ``docs`` also holds the global
+    documents it points to, and every line about a node the partition does not own (a central
+    document, an agency of another scope, a province, a document type, a person) goes to
+    ``shared_sink`` instead: the global piece gathers those lines from all partitions. With
+    ``own`` = "" the corpus is the global piece itself and owns everything in it."""
+
+    def __init__(self, corpus: Corpus, base: str, sink, batch: int = 50_000, docs=None, own: str | None = None,
+                 source_names: dict[str, str] | None = None, shared_sink=None) -> None:
         self.c = corpus
+        self.docs = corpus.documents if docs is None else docs
+        self.own = own
         self.base = base if base.endswith(("/", "#")) else base + "/"
         self.sink = sink
+        self.shared_sink = shared_sink
         self.batch = batch
         self.lines: list[str] = []
+        self.shared: list[str] = []
+        self.foreign: set[str] = set()       # subjects whose lines are shared
+        self.source_names = source_names
         self.source_iris: dict[str, str] = {}
         self.provinces: set[str] = set()
         self.doctypes: set[tuple[str, str]] = set()
@@ -122,20 +147,39 @@ class _Writer:
     def iri(self, path: str) -> str:
         return "<" + self.base + iri_escape(path) + ">"
 
+    def owns_doc(self, key: tuple) -> bool:
+        return self.own is None or self.own == "" or (key in self.c.documents and not shared_document(key))
+
+    def owns_agency(self, key: tuple) -> bool:
+        return self.own is None or self.own == "" or key[0] == self.own
+
     def doc(self, key: tuple) -> str:
         iri = self.doc_iris.get(key)
         if iri is None:
-            iri = self.doc_iris[key] = self.iri(self.c.documents[key].path)
+            iri = self.doc_iris[key] = self.iri(self.docs[key].path)
+            if not self.owns_doc(key):
+                self.foreign.add(iri)
         return iri
 
     def agency(self, key: tuple) -> str:
         iri = self.agency_iris.get(key)
         if iri is None:
             iri = self.agency_iris[key] = self.iri(self.c.agencies[key].path)
+            if not self.owns_agency(key):
+                self.foreign.add(iri)
+        return iri
+
+    def shared_node(self, iri: str) -> str:
+        """A node every partition may name (province, document type, person): its lines are shared."""
+        if self.own:
+            self.foreign.add(iri)
         return iri
 
     def add(self, s: str, p: str, o: str | None) -> None:
         if o is None:
+            return
+        if s in self.foreign:
+            self.shared.append(f"{s} {p} {o} .")
             return
         self.lines.append(f"{s} {p} {o} .")
         if len(self.lines) >= self.batch:
@@ -146,19 +190,22 @@ class _Writer:
             self.count += len(self.lines)
             self.sink(self.lines)
             self.lines = []
+        if self.shared and self.shared_sink is not None:
+            self.count += len(self.shared)
+            self.shared_sink(self.shared)
+            self.shared = []
 
     # ---------------------------------------------------------------- nodes
     def source(self, path: str) -> str:
         if path in self.source_iris:
             return self.source_iris[path]
-        if not hasattr(self, "_name_counts"):
-            self._name_counts: dict[str, int] = {}
-            for p in self.c.sources:
-                self._name_counts[Path(p).name] = self._name_counts.get(Path(p).name, 0) + 1
-        name = Path(path).name or "source"
-        seg = name if self._name_counts.get(name, 0) <= 1 and path in self.c.sources else f"{name}-{_h(path)[:8]}"
+        if self.source_names is None:
+            self.source_names = source_segments(sorted(self.c.sources))
+        seg = self.source_names.get(path) or f"{Path(path).name or 'source'}-{_h(path)[:8]}"
         iri = self.iri("source/" + seg)
         self.source_iris[path] = iri
+        if self.own is not None and path not in self.c.sources:
+            return iri                 # another partition's file: that partition describes it
         self.add(iri, _TYPE, V.SourceFile)
         self.add(iri, V.path, _lit(path))
         sha = (self.c.sources.get(path) or {}).get("sha256")
@@ -171,7 +218,7 @@ class _Writer:
             return None
         row = province_row(name)
         pslug = row["slug"] if row else slug(name)
-        iri = self.iri("province/" + pslug)
+        iri = self.shared_node(self.iri("province/" + pslug))
         if pslug not in self.provinces:
             self.provinces.add(pslug)
             self.add(iri, _TYPE, V.Province)
@@ -190,12 +237,14 @@ class _Writer:
             p = d.scope.split(":")[1] if ":" in d.scope else "unknown"
             path, label = f"term/{p}/{d.term}", f"Khóa {d.term} ({d.province or p})"
         iri = self.iri(path)
+        if d.scope == "central":
+            self.shared_node(iri)
         self.add(iri, _TYPE, V.Term)
         self.add(iri, _RDFS_LABEL, _vi(label))
         return iri
 
     def doctype(self, code: str, family: str) -> str:
-        iri = f"<{DOCTYPE}{iri_escape(code)}>"
+        iri = self.shared_node(f"<{DOCTYPE}{iri_escape(code)}>")
         if (code, family) not in self.doctypes:
             self.doctypes.add((code, family))
             self.add(iri, _TYPE, _SKOS_CONCEPT)
@@ -268,7 +317,7 @@ class _Writer:
         for src in d.cited_in:
             add(s, V.citedIn, self.source(src))
         if d.signer:
-            p = self.iri("person/" + slug(d.signer))
+            p = self.shared_node(self.iri("person/" + slug(d.signer)))
             add(p, _TYPE, V.Person)
             add(p, _FOAF_NAME, _lit(d.signer))
             add(s, V.signedBy, p)
@@ -276,7 +325,7 @@ class _Writer:
             add(s, V.issuedBy, self.agency(d.issued_by))
 
     def relations(self) -> None:
-        docs = self.c.documents
+        docs = self.docs
         for r in self.c.relations:
             s, o = self.doc(r.source), self.doc(r.target)
             p = _p(VK, r.relation)
@@ -295,6 +344,8 @@ class _Writer:
 
     def agencies(self) -> None:
         for a in self.c.agencies.values():
+            if not self.owns_agency(a.key):
+                continue           # the global piece describes it, merged across partitions
             s = self.agency(a.key)
             self.add(s, _TYPE, V.Agency)
             self.add(s, _TYPE, _ORG_ORG)
@@ -344,7 +395,7 @@ class _Writer:
             for f in p.fulfilled_by:
                 o = self.doc(f.document)
                 self.add(s, V.fulfilledBy, o)
-                st = self.iri(f"stmt/{_h(p.path, 'fulfilledBy', self.c.documents[f.document].path)}")
+                st = self.iri(f"stmt/{_h(p.path, 'fulfilledBy', self.docs[f.document].path)}")
                 self.add(st, _TYPE, V.Statement)
                 self.add(st, _TYPE, V.Fulfilment)
                 self.add(st, _RDF_SUBJECT, s)
@@ -362,7 +413,7 @@ class _Writer:
             # kind and message alone collided: "1001-CTr/TU planned … no issued document" is said
             # by the 1001-CTr/TU of every province, and the records merged into one with k
             # evidence nodes numbered 0 (k⁴ rows for a query joining their fields)
-            h = _h(q.kind, q.message, *(self.c.documents[k].path for k in q.documents),
+            h = _h(q.kind, q.message, *(self.docs[k].path for k in q.documents),
                    *((e.source, e.start) for e in q.evidence[:1]))
             s = self.iri(f"quality/{h}")
             self.add(s, _TYPE, V.QualityRecord)
@@ -386,7 +437,8 @@ class _Writer:
             self.source(src)
         self.agencies()
         for d in sorted(self.c.documents.values(), key=lambda d: d.path):
-            self.document(d)
+            if self.owns_doc(d.key):
+                self.document(d)
         self.relations()
         self.tasks()
         self.planned()
@@ -395,10 +447,11 @@ class _Writer:
         return self.count
 
 
-def write_lines(corpus: Corpus, sink, base: str = DEFAULT_BASE) -> int:
+def write_lines(corpus: Corpus, sink, base: str = DEFAULT_BASE, **partition) -> int:
     """Emit the corpus's N-Triples lines (no newline; unsorted, may repeat) in batches to
-    ``sink(list_of_lines)``; returns how many were emitted."""
-    return _Writer(corpus, base, sink).run()
+    ``sink(list_of_lines)``; returns how many were emitted. ``partition`` (``docs``, ``own``,
+    ``source_names``, ``shared_sink``) writes one partition's piece (see :class:`_Writer`)."""
+    return _Writer(corpus, base, sink, **partition).run()
 
 
 def ntriples(corpus: Corpus, base: str = DEFAULT_BASE) -> str:

@@ -386,6 +386,7 @@ class Corpus:
     planned: list[Planned] = field(default_factory=list)
     quality: list[QualityRecord] = field(default_factory=list)
     sources: dict[str, dict] = field(default_factory=dict)   # path -> {"sha256", "document"}
+    partition: str | None = None     # the partition this corpus is (None: the whole corpus)
 
     def find(self, symbol: str, year: int | None = None, province: str | None = None) -> list[Document]:
         """Documents with this symbol (``@YEAR`` allowed), optionally narrowed.
@@ -486,6 +487,25 @@ class _Mention:
     doc: dict | None = None        # the loaded document's record
     ref_id: tuple = ()             # (source, index) for a reference; (source, "self") for the document
     cluster: int | None = None
+    evidence_count: int | None = None   # when ``evidence`` holds only what clustering reads (packed)
+
+
+def pack_mention(m: _Mention) -> tuple:
+    """A mention as a tuple of plain values: an incremental build keeps the global mentions of
+    every partition, and tuples unpickle many times faster than dataclasses. Of its evidence it
+    keeps what clustering reads (the first passage, the first three with a span) and the count."""
+    keep = [0] + [i for i, e in enumerate(m.evidence) if e.start is not None and e.end is not None][:3]
+    evidence = tuple((e.start, e.end, e.quote) for i, e in enumerate(m.evidence) if i in keep)
+    return (m.source, m.symbol, m.number, m.type, m.issuer, m.family, m.scope, m.province,
+            m.date.toordinal() if m.date else 0, m.year, m.term, m.subject, m.body, m.relation,
+            evidence, tuple(m.as_written), m.loaded, m.doc, m.ref_id, m.evidence_count or len(m.evidence))
+
+
+def unpack_mention(t: tuple) -> _Mention:
+    source = t[0]
+    return _Mention(source, t[1], t[2], t[3], t[4], t[5], t[6], t[7], _dt.date.fromordinal(t[8]) if t[8] else None,
+                    t[9], t[10], t[11], t[12], t[13], [Evidence(source, *e) for e in t[14]], list(t[15]), t[16],
+                    t[17], t[18], None, t[19])
 
 
 def _evidence(source: str, mentions: Iterable[dict], fallback: str) -> list[Evidence]:
@@ -797,6 +817,7 @@ class _Resolver:
         self.ref_to_doc: dict[tuple, tuple] = {}
         self.draft_docs: dict[str, tuple] = {}
         self._unnumbered_reported: set[tuple] = set()
+        self.symbol_lookups: set[str] = set()     # symbols looked up among all documents (not by key)
 
     def attach(self, glob: "Globals") -> None:
         """A partition reads the central and state documents the global stage resolved and writes
@@ -900,7 +921,8 @@ class _Resolver:
                     # the side with the loaded document, more mentions or more files names the genre;
                     # on a tie the longer code wins (a dropped letter is the usual slip: CT for CTr)
                     def support(x: _Cluster) -> tuple:
-                        return (any(m.loaded for m in x.mentions), sum(len(m.evidence) for m in x.mentions),
+                        return (any(m.loaded for m in x.mentions),
+                                sum(m.evidence_count or len(m.evidence) for m in x.mentions),
                                 len({m.source for m in x.mentions}), len(x.mentions[0].type or ""))
                     score_c, score_h = support(c), support(h)
                     src, dst = (c, h) if score_h >= score_c else (h, c)
@@ -1192,6 +1214,7 @@ class _Resolver:
         plan's scope (or a central or state one) with that symbol, if exactly one."""
         scope = self.docs[plan_key].scope
         sym = split_symbol(symbol)["symbol"]
+        self.symbol_lookups.add(sym)
         hits = [d.key for d in self._by_symbol().get(sym, ())
                 if not d.ambiguous and (d.scope == scope or d.scope == "central" or d.scope.startswith("state"))]
         return hits[0] if len(hits) == 1 else None
@@ -1388,9 +1411,11 @@ class Partition:
     documents and agencies of another scope are shared with other partitions (:func:`merge_corpora`
     unites them)."""
 
-    def __init__(self, exts: list[dict]) -> None:
+    def __init__(self, exts: list[dict], key: str | None = None) -> None:
         self.exts = exts
+        self.key = key if key is not None else (partition_of(exts[0]) if exts else "_")
         self._r = _Resolver(partition=True)
+        self._r.c.partition = self.key
         self._r.collect(exts)
         self._r.cluster()         # the partition's own scopes need nothing global
 
@@ -1403,6 +1428,15 @@ class Partition:
         r.attach(glob)
         return _finish(r, exts)
 
+    def global_reads(self) -> tuple[set[str], set[tuple]]:
+        """What the resolved partition read of the global stage beyond the keys its references
+        resolved to: symbols it looked up, and global documents whose fields (subject, date …)
+        it used. An incremental build re-resolves the partition when any of these changed."""
+        c = self._r.c
+        keys = {k for p in c.planned for k in (p.issued_as, *(f.document for f in p.fulfilled_by)) if k}
+        keys |= {k for q in c.quality if q.kind == "unnumbered_resolved" for k in q.documents}
+        return set(self._r.symbol_lookups), {k for k in keys if k not in c.documents}
+
 
 def _finish(r: "_Resolver", exts: list[dict]) -> Corpus:
     r.relations(exts)
@@ -1414,21 +1448,36 @@ def _finish(r: "_Resolver", exts: list[dict]) -> Corpus:
     return r.c
 
 
-def merge_corpora(glob: Globals, parts: Iterable[Corpus]) -> Corpus:
-    """One corpus from the global stage and the partitions (in partition order): a node two
-    partitions share keeps the first one's name and label and gathers both sides' citations,
-    aliases and roles."""
-    c = Corpus(documents=dict(glob.documents), agencies={}, quality=list(glob.quality))
+def shared_document(key: tuple) -> bool:
+    """A document that partitions create but none owns: one named only by its title, of central scope."""
+    return key[0] == "unnumbered" and key[1] in GLOBAL_SCOPES
+
+
+def shared_part(c: Corpus) -> tuple[dict, dict]:
+    """The documents and agencies of a partition that other partitions may name too."""
+    return ({k: d for k, d in c.documents.items() if shared_document(k)},
+            {k: a for k, a in c.agencies.items() if k[0] != c.partition})
+
+
+def shared_nodes(glob: Globals, shared: Iterable[tuple[dict, dict]]) -> Corpus:
+    """The global piece: the global stage's documents, agencies and records, with the shared
+    documents and agencies of every partition (in partition order) merged into one node each. A
+    merged node keeps the first one's name and label and gathers every side's citations,
+    aliases and roles; agencies get their successors here, where all of them are known."""
+    r = _Resolver()
+    c = r.c
+    c.documents.update(glob.documents)
+    c.quality.extend(glob.quality)
     for k, a in glob.agencies.items():
         c.agencies[k] = Agency(a.key, a.path, a.name, a.province, set(a.aliases), a.successor, set(a.roles))
-    for part in parts:
-        for k, d in part.documents.items():
+    for docs, agencies in shared:
+        for k, d in docs.items():
             have = c.documents.get(k)
             if have is None:
-                c.documents[k] = d
-            elif have is not d:
+                c.documents[k] = Document(**{**d.__dict__, "cited_in": list(d.cited_in)})
+            else:
                 have.cited_in = sorted(set(have.cited_in) | set(d.cited_in))
-        for k, a in part.agencies.items():
+        for k, a in agencies.items():
             have = c.agencies.get(k)
             if have is None:
                 c.agencies[k] = Agency(a.key, a.path, a.name, a.province, set(a.aliases), a.successor, set(a.roles))
@@ -1436,6 +1485,17 @@ def merge_corpora(glob: Globals, parts: Iterable[Corpus]) -> Corpus:
                 have.aliases |= ({a.name} | a.aliases) - {have.name}
                 have.roles |= a.roles
                 have.successor = have.successor or a.successor
+    r.successors()
+    return c
+
+
+def merge_corpora(glob: Globals, parts: list[Corpus]) -> Corpus:
+    """One corpus from the global stage and the partitions (in partition order)."""
+    c = shared_nodes(glob, (shared_part(p) for p in parts))
+    for part in parts:
+        own_docs, own_agencies = shared_part(part)
+        c.documents.update((k, d) for k, d in part.documents.items() if k not in own_docs)
+        c.agencies.update((k, a) for k, a in part.agencies.items() if k not in own_agencies)
         c.relations += part.relations
         c.tasks += part.tasks
         c.planned += part.planned
@@ -1456,6 +1516,6 @@ def split_partitions(exts: Iterable[dict]) -> dict[str, list[dict]]:
 def resolve(extractions: Iterable[dict]) -> Corpus:
     """Turn per-file extractions (the issue-3 contract) into one :class:`Corpus`: the global
     stage, then each province's partition, merged."""
-    parts = [Partition(p) for p in split_partitions(extractions).values()]
+    parts = [Partition(p, k) for k, p in split_partitions(extractions).items()]
     glob = resolve_global(sorted((m for p in parts for m in p.global_mentions), key=lambda m: m.source))
     return merge_corpora(glob, [p.resolve(glob) for p in parts])

@@ -11,16 +11,23 @@ from rdflib import Graph
 
 from contract_samples import sample_extractor
 from graph_fixtures import CORPUS
-from kg.build import BuildError, build, collect_inputs
+from kg.build import BuildError, build, collect_inputs, graph_files, read_graph
 from kg.rdf import validate
 
 
 def test_outputs_of_a_build(sample_graph: Path):
-    for name in ("graph.ttl", "graph.nt", "quality.json", "quality.md", "manifest.json", "store"):
+    for name in ("graph/_global.nt", "graph/_global.ttl", "graph/tuyen-quang.nt", "graph/tuyen-quang.ttl",
+                 "graph/hai-duong.nt", "quality.json", "quality.md", "manifest.json", "store"):
         assert (sample_graph / name).exists(), name
     assert not (sample_graph / "graph.jsonld").exists()
-    g = Graph().parse(sample_graph / "graph.ttl", format="turtle")
-    assert len(g) == len(Graph().parse(sample_graph / "graph.nt", format="nt"))
+    nt = read_graph(sample_graph)
+    assert len(read_graph(sample_graph, "ttl")) == len(nt)
+    # the pieces are disjoint: together they are the graph with no triple twice
+    lines = [x for p in graph_files(sample_graph) for x in p.read_text(encoding="utf-8").splitlines()]
+    assert len(lines) == len(set(lines)) == len(nt)
+    # a province's piece says nothing about another province's documents
+    tq = (sample_graph / "graph" / "tuyen-quang.nt").read_text(encoding="utf-8")
+    assert "/doc/province/hai-duong/" not in "".join(x.split(" ")[0] for x in tq.splitlines())
     report = json.loads((sample_graph / "quality.json").read_text(encoding="utf-8"))
     assert report["summary"]["type_code_typo"] == 1 and report["summary"]["unmatched_planned"] == 2
     md = (sample_graph / "quality.md").read_text(encoding="utf-8")
@@ -34,7 +41,15 @@ def test_jsonld_on_request(tmp_path):
     shutil.copy(next(CORPUS.glob("001_*.txt")), src)
     build([src], out=tmp_path / "out", jsonld=True, extractor=sample_extractor)
     g = Graph().parse(tmp_path / "out" / "graph.jsonld", format="json-ld")
-    assert len(g) == len(Graph().parse(tmp_path / "out" / "graph.nt", format="nt"))
+    assert len(g) == len(read_graph(tmp_path / "out"))
+
+
+def _outputs(out: Path) -> dict[str, bytes]:
+    names = [p.relative_to(out) for p in graph_files(out) + graph_files(out, "ttl")]
+    files = {str(n): (out / n).read_bytes() for n in [*names, Path("quality.json"), Path("quality.md")]}
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    manifest.pop("out")
+    return {**files, "manifest": manifest}
 
 
 def test_incremental_build_equals_full_build(tmp_path):
@@ -49,19 +64,41 @@ def test_incremental_build_equals_full_build(tmp_path):
     r2 = build([inc], out=tmp_path / "g-inc", extractor=sample_extractor)
     assert (r2.files, r2.extracted) == (5, 1)
     r3 = build([inc], out=tmp_path / "g-inc", extractor=sample_extractor)
-    assert r3.extracted == 0                               # nothing changed
+    assert (r3.extracted, r3.resolved) == (0, 0)           # nothing changed, nothing resolved again
     # a full build of the same folder from scratch
     shutil.copytree(inc, full)
     build([inc], out=tmp_path / "g-full", extractor=sample_extractor)
-    a = (tmp_path / "g-inc" / "graph.nt").read_bytes()
-    b = (tmp_path / "g-full" / "graph.nt").read_bytes()
-    assert a == b
+    a, b = _outputs(tmp_path / "g-inc"), _outputs(tmp_path / "g-full")
+    assert a.keys() == b.keys() and all(a[k] == b[k] for k in a), [k for k in a if a[k] != b.get(k)]
     # the incremental build updated its store by the difference; it holds what a full load holds
     import pyoxigraph as ox
     from kg.store import open_store
     fresh = ox.Store()          # the store's own literal forms (it canonicalizes 100.0 to 100)
-    fresh.bulk_load(input=b, format=ox.RdfFormat.N_TRIPLES)
+    for piece in graph_files(tmp_path / "g-full"):
+        fresh.bulk_load(path=str(piece), format=ox.RdfFormat.N_TRIPLES)
     assert set(open_store(tmp_path / "g-inc")) == set(fresh)
+
+
+def test_a_change_in_one_province_leaves_the_others_alone(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    for f in sorted(CORPUS.glob("*.txt")):
+        shutil.copy(f, src / f.name)
+    r1 = build([src], out=tmp_path / "g", extractor=sample_extractor)
+    hd_file = next(f for f in src.iterdir() if "Hải Dương" in f.read_text(encoding="utf-8")[:3000])
+    tq_piece = tmp_path / "g" / "graph" / "tuyen-quang.nt"
+    before = tq_piece.stat().st_mtime_ns
+    hd_file.write_text(hd_file.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    r2 = build([src], out=tmp_path / "g", extractor=sample_extractor)
+    assert (r1.partitions, r2.extracted, r2.resolved) == (2, 1, 1)
+    assert tq_piece.stat().st_mtime_ns == before
+    # a file removed: its province's piece goes, and the graph is what a build without it gives
+    hd_file.unlink()
+    r3 = build([src], out=tmp_path / "g", extractor=sample_extractor)
+    assert r3.partitions == 1 and not (tmp_path / "g" / "graph" / "hai-duong.nt").exists()
+    build([src], out=tmp_path / "g-full", extractor=sample_extractor)
+    a, b = _outputs(tmp_path / "g"), _outputs(tmp_path / "g-full")
+    assert a == b
 
 
 def test_a_changed_file_is_re_extracted(tmp_path):
@@ -87,8 +124,7 @@ def test_inputs_skip_readmes_and_hidden_files(tmp_path):
 # ---- the example corpus through the live extractor (fails if extraction breaks)
 
 def test_corpus_build_conforms_to_the_shapes(corpus_graph: Path):
-    g = Graph().parse(corpus_graph / "graph.nt", format="nt")
-    ok, report = validate(g)
+    ok, report = validate(read_graph(corpus_graph))
     assert ok, report[:3000]
     manifest = json.loads((corpus_graph / "manifest.json").read_text())
     assert manifest["files"] == 5 and manifest["documents"] > 100

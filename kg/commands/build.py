@@ -1,7 +1,8 @@
 """``kg build PATH... [--out DIR] [--jsonld] [--jobs N] [--base IRI]``: the corpus as one graph.
 
-Writes Turtle, N-Triples (and JSON-LD on request), the data-quality report and the
-embedded SPARQL store; re-extracts only files whose content changed since the last build.
+Writes the graph as N-Triples and Turtle pieces (``graph/``, one per province and a global one;
+JSON-LD on request), the data-quality report and the embedded SPARQL store; re-extracts only
+files whose content changed since the last build, and re-resolves only their provinces.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ def build_command(
     paths: list[Path] = typer.Argument(..., help="Files or folders of the corpus."),
     out: Path = typer.Option(Path("kg-graph"), "--out", "-o", help="Output folder."),
     jsonld: bool = typer.Option(False, "--jsonld", help="Also write graph.jsonld."),
-    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Extract new files on N processes."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Extract files and resolve provinces on N processes."),
     base: str = typer.Option(DEFAULT_BASE, "--base", help="Base IRI of the minted resources."),
     no_shacl: bool = typer.Option(False, "--no-shacl", help="Skip the SHACL validation."),
 ) -> None:
@@ -37,8 +38,9 @@ def build_command(
         err.print(f"[red]kg build: {exc}[/red]")
         raise typer.Exit(2) from exc
     Console().print(
-        f"{r.files} files ({r.extracted} extracted, {r.files - r.extracted} cached) → {r.documents} documents, "
-        f"{r.relations} relations, {r.triples} triples, {r.quality} quality records in {r.seconds}s → {r.out}/")
+        f"{r.files} files ({r.extracted} extracted, {r.files - r.extracted} cached; {r.resolved} of {r.partitions} "
+        f"provinces resolved) → {r.documents} documents, {r.relations} relations, {r.triples} triples, "
+        f"{r.quality} quality records in {r.seconds}s → {r.out}/")
     if r.conforms is False:
         err.print(f"[red]SHACL: the graph does not conform; see {r.out}/shacl.txt[/red]")
         raise typer.Exit(1)
