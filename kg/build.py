@@ -89,12 +89,13 @@ def collect_inputs(paths: Iterable[str | Path]) -> list[str]:
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            for f in sorted(path.rglob("*")):
-                rel = f.relative_to(path)
-                if (f.is_file() and f.suffix.lower() in INPUT_SUFFIXES
-                        and not any(part.startswith(".") for part in rel.parts)
-                        and not f.name.lower().startswith("readme")):
-                    out.append(str(f))
+            found = []
+            for root, dirs, names in os.walk(path):
+                dirs[:] = [d for d in dirs if not d.startswith(".")]
+                found += [os.path.join(root, n) for n in names
+                          if not n.startswith(".") and not n.lower().startswith("readme")
+                          and os.path.splitext(n)[1].lower() in INPUT_SUFFIXES]
+            out += sorted(found, key=lambda f: Path(f).parts)
         elif path.is_file():
             out.append(str(path))
         else:

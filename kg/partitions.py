@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.resolve import Corpus, Globals, QualityRecord, shared_part
+from kg.store import append_file
 
 GRAPH_DIR = "graph"
 STATE_DIR = "state"
@@ -299,25 +300,32 @@ def write_quality(out: Path, keys: list[str], counts: list[dict[str, int]]) -> i
             summary[k] = summary.get(k, 0) + n
     summary = dict(sorted(summary.items()))
 
-    def parts(name: str) -> list[str]:
-        texts = (state_path(out, k, name).read_text(encoding="utf-8") for k in keys)
-        return [t for t in texts if t]
+    def parts(name: str) -> list[Path]:
+        paths = (state_path(out, k, name) for k in keys)
+        return [p for p in paths if p.stat().st_size]
 
-    with open(out / "quality.json", "w", encoding="utf-8") as fh:
-        fh.write('{"summary": ' + json.dumps(summary, ensure_ascii=False) + ',\n"records": [\n')
-        fh.write(",\n".join(parts("records.json")))
-        fh.write('\n],\n"planned": [\n')
-        fh.write(",\n".join(parts("planned.json")))
-        fh.write("\n]}\n")
-    with open(out / "quality.md", "w", encoding="utf-8") as fh:
-        fh.write("# Data-quality report\n\n| kind | count |\n|---|---|\n")
-        fh.write("".join(f"| {k} | {n} |\n" for k, n in summary.items()))
-        for text in parts("records.md"):
-            fh.write("\n" + text + "\n")
-        fh.write("\n## Planned vs issued\n\n| plan | # | kind | title | deadline | status | issued as | delay (days) | score |\n"
-                 "|---|---|---|---|---|---|---|---|---|\n")
-        for text in parts("planned.md"):
-            fh.write(text + "\n")
+    def join(fh, paths: list[Path], sep: bytes, end: bytes = b"") -> None:
+        for i, p in enumerate(paths):
+            fh.write(sep if i else b"")
+            append_file(fh, p)
+            fh.write(end)
+
+    with open(out / "quality.json", "wb") as fh:
+        fh.write(('{"summary": ' + json.dumps(summary, ensure_ascii=False) + ',\n"records": [\n').encode("utf-8"))
+        join(fh, parts("records.json"), b",\n")
+        fh.write(b'\n],\n"planned": [\n')
+        join(fh, parts("planned.json"), b",\n")
+        fh.write(b"\n]}\n")
+    with open(out / "quality.md", "wb") as fh:
+        fh.write(("# Data-quality report\n\n| kind | count |\n|---|---|\n"
+                  + "".join(f"| {k} | {n} |\n" for k, n in summary.items())).encode("utf-8"))
+        for p in parts("records.md"):
+            fh.write(b"\n")
+            append_file(fh, p)
+            fh.write(b"\n")
+        fh.write(b"\n## Planned vs issued\n\n| plan | # | kind | title | deadline | status | issued as | delay (days) | score |\n"
+                 b"|---|---|---|---|---|---|---|---|---|\n")
+        join(fh, parts("planned.md"), b"", b"\n")
     return sum(summary.values())
 
 

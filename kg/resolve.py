@@ -1323,7 +1323,7 @@ def match_planned(c: Corpus, threshold: float = PLANNED_THRESHOLD, docs=None) ->
     # a fulfilling document needs similarity >= 80, so rapidfuzz's C loop picks those out of a
     # province's candidates (hundreds per type at 10,000 files) before any Python runs per pair;
     # the scores are _subject_sim's own (same scorer on the same stripped texts)
-    subjects = {k: [_strip_kind(d.subject or d.title or "") for d in ds] for k, ds in by_scope_type.items()}
+    subjects: dict[tuple, list[str]] = {}       # (scope, type) -> stripped subjects, for the pairs asked
     scored = []
     for p in c.planned:
         plan = docs[p.document]
@@ -1335,6 +1335,8 @@ def match_planned(c: Corpus, threshold: float = PLANNED_THRESHOLD, docs=None) ->
             ds = by_scope_type.get((plan.scope, code), ())
             if not ds:
                 continue
+            if (plan.scope, code) not in subjects:
+                subjects[(plan.scope, code)] = [_strip_kind(d.subject or d.title or "") for d in ds]
             hits = process.extract(query, subjects[(plan.scope, code)], scorer=fuzz.token_set_ratio,
                                    processor=None, score_cutoff=80, limit=None)
             for _, sim, i in sorted(hits, key=lambda h: h[2]):

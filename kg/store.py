@@ -88,20 +88,28 @@ def update_store(out: str | Path, changes: list[tuple[Path, Path | None]], max_c
 
 
 def _concatenate(paths: list[Path], target: Path) -> None:
-    import os
     with open(target, "wb") as out:
         for p in paths:
-            with open(p, "rb") as src:
-                size, done = os.fstat(src.fileno()).st_size, 0
-                try:
-                    while done < size:
-                        n = os.copy_file_range(src.fileno(), out.fileno(), size - done)
-                        if n == 0:
-                            break
-                        done += n
-                except OSError:
-                    src.seek(done)
-                    shutil.copyfileobj(src, out)
+            append_file(out, p)
+
+
+def append_file(fh, path: str | Path) -> None:
+    """Append a file to an open binary file, in the kernel where it can (``copy_file_range``)."""
+    import os
+    fh.flush()
+    with open(path, "rb") as src:
+        size, done = os.fstat(src.fileno()).st_size, 0
+        try:
+            while done < size:
+                n = os.copy_file_range(src.fileno(), fh.fileno(), size - done)
+                if n == 0:
+                    break
+                done += n
+        except OSError:
+            pass
+        if done < size:
+            src.seek(done)
+            shutil.copyfileobj(src, fh)
 
 
 def _lines(path: Path) -> list[str]:
