@@ -32,6 +32,7 @@ says which)::
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -40,6 +41,7 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import cache, partial
 from pathlib import Path
@@ -210,6 +212,12 @@ def _resolve_piece(key: str, files: list[tuple[str, str]], out: Path, base: str,
     """Phase 3, per partition: resolve its files against the global stage, write its piece
     (``graph/<name>.nt.new``, sorted, and the Turtle twin), its global mentions and its part of
     the quality report, and return its state."""
+    with _no_cyclic_gc():
+        return _resolve_piece_now(key, files, out, base, segments, cache_dir, extractor)
+
+
+def _resolve_piece_now(key: str, files: list[tuple[str, str]], out: Path, base: str, segments: dict[str, str],
+                       cache_dir: Path, extractor: Callable[[str], dict] | None) -> PartitionState:
     part = Partition([_load_ext(f, sha, cache_dir, extractor) for f, sha in files], key)
     by_file: dict[str, list[tuple]] = {f: [] for f, _ in files}
     for m in part.global_mentions:
@@ -271,8 +279,27 @@ def build(paths: Iterable[str | Path], out: str | Path = "kg-graph", jsonld: boo
 
     ``extractor`` (path -> contract record) defaults to ``loaders.extract.extract_path``.
     """
+    with _no_cyclic_gc():
+        return _build(paths, Path(out), jsonld, jobs, base, shacl, extractor)
+
+
+@contextmanager
+def _no_cyclic_gc():
+    """A build allocates millions of small objects (mentions, evidence, triples) and no cycles
+    worth collecting while it runs; each full collection would walk all of them again (the
+    global stage's 124,000 mentions took 1.7 s to unpack with it)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build(paths: Iterable[str | Path], out: Path, jsonld: bool, jobs: int, base: str, shacl: bool,
+           extractor: Callable[[str], dict] | None) -> BuildResult:
     t0 = time.perf_counter()
-    out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     phases: dict[str, float] = {}
     mark = [time.perf_counter()]

@@ -7,9 +7,10 @@ A named query starts with a comment header::
     # param: doc (required) the document's symbol, optionally @YEAR
     # param: province (optional) …
 
-and has a ``#PARAMS`` line inside its WHERE block, where the runner puts one ``VALUES``
-clause per given parameter, with the value written as an RDF term (an IRI from the store
-or an escaped literal), never pasted as SPARQL text. ``#PARAMS`` may appear in several
+and has a ``#PARAMS`` line inside its WHERE block, where the runner puts ``VALUES`` clauses
+of the given parameters (``?doc`` in one of its own, the others together in one row), each
+value written as an RDF term (an IRI from the store or an escaped literal), never pasted
+as SPARQL text. ``#PARAMS`` may appear in several
 groups (a subquery that should only compute what the parameters select gets them too).
 A line ending in ``#IF p_x`` (``#IF doc``) is kept only when that parameter is given, and
 one ending in ``#IFNOT p_x`` only when it is not: a query can then start from what a
@@ -136,6 +137,11 @@ def bind_named(name: str, params: Mapping[str, str] | None, store: ox.Store) -> 
     params = dict(params or {})
     check_params(q, params)
     clauses, candidates = [], []
+    # the literal parameters share one VALUES row: pyoxigraph joins a VALUES clause only to the
+    # patterns that share its variables, so a parameter in a clause of its own (?p_agency) was
+    # joined last and its FILTER ran after the whole join; in the row of ?p_province it is bound
+    # where the join starts, and the FILTER runs as soon as its other variables are
+    names, terms = [], []
     for k, v in params.items():
         if k == "doc":
             # ``province`` narrows the symbol only in a query that does not filter its rows by it
@@ -149,10 +155,13 @@ def bind_named(name: str, params: Mapping[str, str] | None, store: ox.Store) -> 
             # also as the graph's label ("Tuyên Quang"@vi), so that a query can use it in a triple
             # pattern: pyoxigraph plans a FILTER on a bound variable after the whole join
             name_ = province_name(v)
-            clauses.append(f"VALUES (?p_province ?p_province_vi) {{ ({ox.Literal(name_)} "
-                           f"{ox.Literal(name_, language='vi')}) }}")
+            names += ["p_province", "p_province_vi"]
+            terms += [ox.Literal(name_), ox.Literal(name_, language="vi")]
         else:
-            clauses.append(_values("p_" + k.replace("-", "_"), [ox.Literal(v)]))
+            names.append("p_" + k.replace("-", "_"))
+            terms.append(ox.Literal(v))
+    if names:
+        clauses.append(f"VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(str(t) for t in terms)}) }}")
     if not _PARAMS_LINE.search(q.text):
         raise QueryError(f"query {name} has no #PARAMS line")
     given = {"doc" if k == "doc" else "p_" + k.replace("-", "_") for k, v in params.items()}

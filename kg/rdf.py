@@ -15,6 +15,7 @@ paths work without a reasoner) and a ``vk:Statement`` node that SPARQL can reach
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from pathlib import Path
 from urllib.parse import quote
@@ -105,14 +106,11 @@ _FOAF_NAME, _ORG_ORG = _p(FOAF.name), _p(ORG.Organization)
 
 def source_segments(paths) -> dict[str, str]:
     """IRI segment of each source file: its name, or name and a hash where two files share a name."""
+    names = {p: os.path.basename(p) or "source" for p in paths}
     counts: dict[str, int] = {}
-    for p in paths:
-        counts[Path(p).name] = counts.get(Path(p).name, 0) + 1
-    out = {}
-    for p in paths:
-        name = Path(p).name or "source"
-        out[p] = name if counts.get(name, 0) <= 1 else f"{name}-{_h(p)[:8]}"
-    return out
+    for name in names.values():
+        counts[name] = counts.get(name, 0) + 1
+    return {p: name if counts[name] <= 1 else f"{name}-{_h(p)[:8]}" for p, name in names.items()}
 
 
 class _Writer:

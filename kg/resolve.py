@@ -28,6 +28,7 @@ import unicodedata
 from collections import ChainMap, defaultdict
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -428,6 +429,7 @@ def split_symbol(symbol: str | None) -> dict[str, Any]:
     return {"symbol": s or None, "number": None, "type": None, "issuer": None, "family": "unnumbered", "year": None}
 
 
+@lru_cache(maxsize=1 << 16)
 def _num(n: str | None) -> str:
     if not n:
         return "x"
@@ -926,7 +928,7 @@ class _Resolver:
                                 len({m.source for m in x.mentions}), len(x.mentions[0].type or ""))
                     score_c, score_h = support(c), support(h)
                     src, dst = (c, h) if score_h >= score_c else (h, c)
-                    wrong, right = src.mentions[0].symbol, dst.mentions[0].symbol
+                    right = dst.mentions[0].symbol
                     for m in src.mentions:
                         self.c.quality.append(QualityRecord(
                             "type_code_typo",
@@ -975,8 +977,8 @@ class _Resolver:
             d.sources = sorted({m.source for m in loaded})
         d.cited_in = sorted({m.source for m in ms if not m.loaded})
         d.dates_seen = set(c.dates)
-        d.evidence = [e for m in sorted(ms, key=lambda m: m.loaded) for e in m.evidence
-                      if e.start is not None and e.end is not None][:3]
+        d.evidence = list(islice((e for m in chain((m for m in ms if not m.loaded), (m for m in ms if m.loaded))
+                                  for e in m.evidence if e.start is not None and e.end is not None), 3))
         d.terms_seen = set(terms)
         for m in ms:
             d.as_written.update(a for a in m.as_written if a != symbol)

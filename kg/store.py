@@ -68,10 +68,9 @@ def update_store(out: str | Path, changes: list[tuple[Path, Path | None]], max_c
         return False
     removed, added = [], []
     for old_nt, new_nt in changes:
-        before = set(_lines(old_nt))
-        after = set(_lines(new_nt)) if new_nt is not None else set()
-        removed += sorted(before - after)
-        added += sorted(after - before)
+        r, a = _difference(Path(old_nt), Path(new_nt) if new_nt is not None else None)
+        removed += r
+        added += a
         if len(removed) + len(added) > max_changes:
             return False
     if removed or added:
@@ -110,6 +109,26 @@ def append_file(fh, path: str | Path) -> None:
         if done < size:
             src.seek(done)
             shutil.copyfileobj(src, fh)
+
+
+def _difference(old_nt: Path, new_nt: Path | None) -> tuple[list[str], list[str]]:
+    """Lines only in ``old_nt`` and lines only in ``new_nt`` (both sorted in byte order): ``comm``
+    where there is one (a C merge of two sorted files), else Python sets."""
+    import os
+    import subprocess
+
+    comm = shutil.which("comm")
+    if comm and old_nt.is_file() and new_nt is not None:
+        out = subprocess.run([comm, "-3", str(old_nt), str(new_nt)], env={**os.environ, "LC_ALL": "C"},
+                             capture_output=True, check=True).stdout.decode("utf-8")
+        removed, added = [], []
+        for line in out.split("\n"):
+            if line.strip():
+                (added if line.startswith("\t") else removed).append(line.strip())
+        return removed, added
+    before = set(_lines(old_nt))
+    after = set(_lines(new_nt)) if new_nt is not None else set()
+    return sorted(before - after), sorted(after - before)
 
 
 def _lines(path: Path) -> list[str]:
