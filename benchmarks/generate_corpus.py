@@ -38,6 +38,12 @@ def variant(text: str, k: int, names: list[str]) -> str:
     return text
 
 
+def generate_one(i: int, source: Path = ROOT / "examples" / "corpus") -> str:
+    """The text of document ``i`` of a generated corpus (its copy of a source, renamed)."""
+    docs = sorted(source.glob("*.txt"))
+    return variant(docs[i % len(docs)].read_text(encoding="utf-8"), i // len(docs), provinces())
+
+
 def generate(n: int, out: Path, source: Path = ROOT / "examples" / "corpus") -> list[Path]:
     docs = [(p.stem, p.read_text(encoding="utf-8")) for p in sorted(source.glob("*.txt"))]
     names = provinces()
