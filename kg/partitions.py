@@ -41,10 +41,10 @@ def piece_name(key: str) -> str:
 
 @cache
 def code_fingerprint() -> str:
-    """Hash of the resolver's and the RDF writer's code: a change to either re-resolves everything."""
+    """Hash of the code from extractions to pieces: a change to it re-resolves everything."""
     here = Path(__file__).parent
     h = hashlib.sha256(STATE_FORMAT.encode())
-    for name in ("resolve.py", "rdf.py", "partitions.py"):
+    for name in ("resolve.py", "rdf.py", "partitions.py", "build.py"):
         h.update((here / name).read_bytes())
     return h.hexdigest()[:16]
 
