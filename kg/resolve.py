@@ -1325,7 +1325,10 @@ def match_planned(c: Corpus, threshold: float = PLANNED_THRESHOLD, docs=None) ->
     # a fulfilling document needs similarity >= 80, so rapidfuzz's C loop picks those out of a
     # province's candidates (hundreds per type at 10,000 files) before any Python runs per pair;
     # the scores are _subject_sim's own (same scorer on the same stripped texts)
-    subjects: dict[tuple, list[str]] = {}       # (scope, type) -> stripped subjects, for the pairs asked
+    # (scope, type) -> its distinct stripped subjects and, for each, the candidates that have it;
+    # the same title asked of the same candidates is answered once (a plan copied or re-cited)
+    subjects: dict[tuple, tuple[list[str], list[list[int]]]] = {}
+    asked: dict[tuple, list[tuple[float, int]]] = {}
     scored = []
     for p in c.planned:
         plan = docs[p.document]
@@ -1337,11 +1340,18 @@ def match_planned(c: Corpus, threshold: float = PLANNED_THRESHOLD, docs=None) ->
             ds = by_scope_type.get((plan.scope, code), ())
             if not ds:
                 continue
-            if (plan.scope, code) not in subjects:
-                subjects[(plan.scope, code)] = [_strip_kind(d.subject or d.title or "") for d in ds]
-            hits = process.extract(query, subjects[(plan.scope, code)], scorer=fuzz.token_set_ratio,
-                                   processor=None, score_cutoff=80, limit=None)
-            for _, sim, i in sorted(hits, key=lambda h: h[2]):
+            pair = (plan.scope, code)
+            if pair not in subjects:
+                index: dict[str, list[int]] = {}
+                for i, d in enumerate(ds):
+                    index.setdefault(_strip_kind(d.subject or d.title or ""), []).append(i)
+                subjects[pair] = (list(index), list(index.values()))
+            if (query, pair) not in asked:
+                texts, members = subjects[pair]
+                hits = process.extract(query, texts, scorer=fuzz.token_set_ratio, processor=None,
+                                       score_cutoff=80, limit=None)
+                asked[(query, pair)] = sorted((i, sim) for _, sim, u in hits for i in members[u])
+            for i, sim in asked[(query, pair)]:
                 d = ds[i]
                 if d.key == plan.key:
                     continue
