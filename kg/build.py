@@ -44,6 +44,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import cache, partial
+from itertools import chain
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -52,8 +53,8 @@ from kg.partitions import (GLOBAL_PIECE, GRAPH_DIR, STATE_DIR, PartitionState, c
                            quality_spans, refs_by_source, remove_state, save_global, save_head, save_mentions,
                            save_state, titles_digest, view, write_quality, write_report_part)
 from kg.rdf import DEFAULT_BASE, PREFIXES, source_segments, validate, write_lines
-from kg.resolve import (Globals, Partition, _hash, _Resolver, pack_mention, partition_of, resolve_global,
-                        shared_nodes, unpack_mention)
+from kg.resolve import (Globals, Partition, _hash, _Resolver, global_unit, pack_mention, partition_of,
+                        resolve_global, shared_nodes)
 from kg.store import STORE_DIR, dump_turtle, update_store, write_store
 
 # written in the store folder once it holds graph/*.nt; without it (a store from an older build,
@@ -352,15 +353,20 @@ def _build(paths: Iterable[str | Path], out: Path, jsonld: bool, jobs: int, base
     # 2. the global stage, over the whole corpus's central and state mentions (in source order);
     # the last build's when none of them changed
     digest = hashlib.sha256(repr([(f, known[f][1]) for f in files]).encode()).hexdigest()
-    glob = load_global(out, digest) if old else None
-    glob_changed = glob is None
-    if glob is None:
+    old_digest, glob = load_global(out) if old else (None, None)
+    glob_changed = old_digest != digest
+    if glob_changed:
         stored: dict[str, list[tuple]] = {}
-        for k in {known[f][0] for f in files if f not in fresh_mentions}:
-            if k in old:
-                stored.update(load_mentions(out, k))
-        glob = resolve_global([unpack_mention(t) for f in files
-                               for t in (fresh_mentions[f] if f in fresh_mentions else stored[f])])
+        for k in old:
+            stored.update(load_mentions(out, k))
+        touched = None
+        if glob is not None:
+            # the units of the mentions that went or came: the others keep their result
+            gone = (t for f, ts in stored.items() if f not in known or f in fresh_mentions for t in ts)
+            came = (t for ts in fresh_mentions.values() for t in ts)
+            touched = {global_unit(t) for t in chain(gone, came)}
+        glob = resolve_global([t for f in files for t in (fresh_mentions[f] if f in fresh_mentions else stored[f])],
+                              previous=glob, touched=touched)
         del stored
         save_global(out, digest, glob)
     segments = source_segments(files)

@@ -96,14 +96,13 @@ def save_global(out: Path, digest: str, glob: Globals) -> None:
     _atomic(out / STATE_DIR / "global.pickle", pickle.dumps((digest, glob), protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def load_global(out: Path, digest: str) -> Globals | None:
-    """The global stage of the last build, if its input (every file's global mentions) is unchanged."""
+def load_global(out: Path) -> tuple[str, Globals] | tuple[None, None]:
+    """The global stage of the last build and the digest of its input (every file's global mentions)."""
     try:
         with open(out / STATE_DIR / "global.pickle", "rb") as fh:
-            old, glob = pickle.load(fh)
+            return pickle.load(fh)
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError):
-        return None
-    return glob if old == digest else None
+        return None, None
 
 
 def _atomic(path: Path, data: bytes) -> None:

@@ -1398,6 +1398,15 @@ def partition_of(ext: dict) -> str:
 
 
 @dataclass
+class GlobalUnit:
+    """What the global stage made of one unit: a number under one type and its confusable twin
+    (``CT`` and ``CTr``), the smallest set of mentions it clusters on their own."""
+    documents: list[tuple]
+    quality: list[QualityRecord]
+    titles: list[tuple[str, str, tuple]]      # loaded documents: (scope, folded genre+title, key)
+
+
+@dataclass
 class Globals:
     """What the global stage resolved: the central and state documents every partition reads."""
     documents: dict[tuple, Document] = field(default_factory=dict)
@@ -1405,16 +1414,51 @@ class Globals:
     quality: list[QualityRecord] = field(default_factory=list)
     agencies: dict[tuple, Agency] = field(default_factory=dict)       # the issuers of those documents
     loaded_titles: dict[str, list] = field(default_factory=dict)      # scope -> [(folded genre+title, key)]
+    units: dict[tuple, GlobalUnit] = field(default_factory=dict)
 
 
-def resolve_global(mentions: Iterable[_Mention]) -> Globals:
-    """Cluster the central and state mentions of the whole corpus (in source order) into documents."""
-    r = _Resolver()
-    r.mentions = list(mentions)
-    r.file_docs = {m.source: m for m in r.mentions if m.ref_id[1:] == ("self",)}
-    r.cluster()
+def global_unit(t: tuple) -> tuple:
+    """The unit of a packed mention (see :class:`GlobalUnit`)."""
+    typ = t[3] or ""
+    alt = CONFUSABLE.get(typ)
+    return (t[6], (t[4] or "").upper(), "|".join(sorted((typ, alt))) if alt else typ, _num(t[2]))
+
+
+def resolve_global(packed: Iterable[tuple], previous: Globals | None = None,
+                   touched: set[tuple] | None = None) -> Globals:
+    """Cluster the central and state mentions of the whole corpus (packed, in source order) into
+    documents, unit by unit. With the ``previous`` result and the units whose mentions changed
+    (``touched``), every other unit is taken as it was: its mentions are the same, so is its result."""
+    by_unit: dict[tuple, list[tuple]] = defaultdict(list)
+    for t in packed:
+        by_unit[global_unit(t)].append(t)
+    g = Globals()
+    for u in sorted(by_unit, key=str):
+        ts = by_unit[u]
+        if previous is not None and touched is not None and u not in touched and u in previous.units:
+            res = previous.units[u]
+            for k in res.documents:
+                g.documents[k] = previous.documents[k]
+            for t in ts:
+                g.ref_to_doc[t[18]] = previous.ref_to_doc[t[18]]
+        else:
+            r = _Resolver()
+            r.mentions = [unpack_mention(t) for t in ts]
+            r.file_docs = {m.source: m for m in r.mentions if m.ref_id[1:] == ("self",)}
+            r.cluster()
+            res = GlobalUnit(list(r.c.documents), r.c.quality,
+                             [(scope, f, k) for scope, ts_ in r._loaded_titles().items() for f, k in ts_])
+            g.documents.update(r.c.documents)
+            g.ref_to_doc.update(r.ref_to_doc)
+        g.units[u] = res
+        g.quality += res.quality
+        for scope, f, k in res.titles:
+            g.loaded_titles.setdefault(scope, []).append((f, k))
+    r = _Resolver()                # the issuers, in a fixed order: an agency keeps the first name seen
+    r.c.documents.update(sorted(g.documents.items(), key=lambda kv: kv[1].path))
     r.issuers()
-    return Globals(r.c.documents, r.ref_to_doc, r.c.quality, r.c.agencies, dict(r._loaded_titles()))
+    g.agencies = r.c.agencies
+    return g
 
 
 class Partition:
@@ -1531,5 +1575,6 @@ def resolve(extractions: Iterable[dict]) -> Corpus:
     """Turn per-file extractions (the issue-3 contract) into one :class:`Corpus`: the global
     stage, then each province's partition, merged."""
     parts = [Partition(p, k) for k, p in split_partitions(extractions).items()]
-    glob = resolve_global(sorted((m for p in parts for m in p.global_mentions), key=lambda m: m.source))
+    glob = resolve_global([pack_mention(m) for m in sorted((m for p in parts for m in p.global_mentions),
+                                                           key=lambda m: m.source)])
     return merge_corpora(glob, [p.resolve(glob) for p in parts])
