@@ -141,8 +141,10 @@ def bind_named(name: str, params: Mapping[str, str] | None, store: ox.Store) -> 
     # patterns that share its variables, so a parameter in a clause of its own (?p_agency) was
     # joined last and its FILTER ran after the whole join; in the row of ?p_province it is bound
     # where the join starts, and the FILTER runs as soon as its other variables are
-    names, terms = [], []
+    names, terms, at = [], [], None
     for k, v in params.items():
+        if k != "doc" and at is None:
+            at = len(clauses)     # where the first of them was given (the order of the clauses is kept)
         if k == "doc":
             # ``province`` narrows the symbol only in a query that does not filter its rows by it
             narrow = params.get("province") if "?p_province" not in q.text else None
@@ -161,7 +163,7 @@ def bind_named(name: str, params: Mapping[str, str] | None, store: ox.Store) -> 
             names.append("p_" + k.replace("-", "_"))
             terms.append(ox.Literal(v))
     if names:
-        clauses.append(f"VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(str(t) for t in terms)}) }}")
+        clauses.insert(at, f"VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(str(t) for t in terms)}) }}")
     if not _PARAMS_LINE.search(q.text):
         raise QueryError(f"query {name} has no #PARAMS line")
     given = {"doc" if k == "doc" else "p_" + k.replace("-", "_") for k, v in params.items()}
