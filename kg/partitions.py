@@ -183,7 +183,7 @@ def view(glob: Globals, files: list[tuple[str, str]], refs: dict, symbols: set[s
     by_symbol: dict[str, list] | None = None
     for path, _ in files:
         h.update(repr((path, segments.get(path))).encode())
-        for idx, key in refs.get(path, ()):
+        for idx, key in sorted(refs.get(path, ()), key=repr):   # the order the stage resolved them in does not matter
             d = glob.documents[key]
             h.update(repr((idx, d.path, d.symbol, d.date, d.ambiguous)).encode())
         h.update(repr(sorted(spans.get(path, ()))).encode())
