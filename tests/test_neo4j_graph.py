@@ -315,3 +315,107 @@ def test_server_gone_mid_load_then_rerun_finishes(tmp_path, corpus_graph):
             assert _db_state(d) == _expected(corpus_graph)
     finally:
         server.stop(data_dir)
+
+
+# --- the loader's fast paths keep its semantics ------------------------------------------------
+
+def test_line_reader_reads_what_pyoxigraph_reads(tmp_path):
+    """The string fast path of iter_triples gives pyoxigraph's values; lines it does not take
+    (escapes, comments, blank lines, odd spacing, CRLF) go through pyoxigraph itself."""
+    import pyoxigraph as ox
+
+    from kg.neo4j.load import iter_triples
+
+    text = ('<http://x.org/a> <http://x.org/p> <http://x.org/b> .\n'
+            '<http://x.org/a> <http://x.org/p> "Nghị quyết số 43-NQ/TW" .\n'
+            '<http://x.org/a> <http://x.org/p> "tên"@VI .\n'
+            '<http://x.org/a> <http://x.org/p> "12"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
+            '<http://x.org/a> <http://x.org/p> "a \\"quoted\\" word\\nand a line" .\n'
+            '<http://x.org/a> <http://x.org/p> "\\u0041 and \\\\" .\n'
+            '# a comment\n'
+            '\n'
+            '<http://x.org/a>  <http://x.org/p>\t"spaced" .\n'
+            '_:b1 <http://x.org/p> _:b2 .\n'
+            '<http://x.org/a> <http://x.org/p> "crlf" .\r\n'
+            '<http://x.org/a> <http://x.org/p> "x . y" .\n')
+    path = tmp_path / "g.nt"
+    path.write_bytes(text.encode("utf-8"))
+    expected = []
+    for t in ox.parse(path.read_bytes(), format=ox.RdfFormat.N_TRIPLES):
+        o = t.object
+        lit = ((o.datatype.value if o.datatype is not None else None), o.language) if isinstance(o, ox.Literal) else None
+        expected.append((t.subject.value, t.predicate.value, o.value, lit))
+    assert list(iter_triples(path)) == expected
+    (tmp_path / "bad.nt").write_text('<http://x.org/a> <http://x.org/p> "open .\n', encoding="utf-8")
+    with pytest.raises(SyntaxError, match="line 1"):
+        list(iter_triples(tmp_path / "bad.nt"))
+
+
+def test_hashes_are_the_json_ones():
+    """The fast hashes equal the plain json.dumps definition (so a database loaded before them
+    is not rewritten): content hashes with dates and lists, and the keys of plain relationships."""
+    import datetime as dt
+    import hashlib
+    import json
+
+    from kg.neo4j.load import _hash, _plain_rel
+
+    def ref(*parts):
+        text = json.dumps(parts, sort_keys=True, ensure_ascii=False,
+                          default=lambda v: v.isoformat() if isinstance(v, dt.date) else v)
+        return hashlib.sha1(text.encode("utf-8")).hexdigest()[:20]
+
+    props = {"quote": 'Nghị quyết "43"\n', "date": dt.date(2023, 11, 24), "asWritten": ["b", "a"], "score": 0.5,
+             "start": 3, "loaded": True, "none": None}
+    assert _hash(["Resource", "Document"], props) == ref(["Resource", "Document"], props)
+    for s, o in [("https://vankien.example.org/doc/central/NQ/43/2023", "https://vankien.example.org/province/x"),
+                 ('odd"iri', "b\\c"), ("ctrl\x01", "ü")]:
+        key, h = _plain_rel(s, "IN_PROVINCE", o)
+        assert key == "r:" + ref(s, "IN_PROVINCE", o)
+        assert h == ref("IN_PROVINCE", s, o, {"key": key})
+
+
+def test_reload_repairs_a_changed_node_and_relationship(driver, loaded):
+    """Content changed in the database behind the loader's back is rewritten, and only that:
+    the node's properties and labels (a foreign label removed), the relationship replaced."""
+    before = counts(driver)
+    driver.execute_query("MATCH (d:Document {symbol: '55-CTr/TU'}) SET d:Intruder, d.hash = 'x', d.title = 'wrong'")
+    driver.execute_query("MATCH (:Document {symbol: '55-CTr/TU'})-[r:IMPLEMENTS]->(:Document {symbol: '43-NQ/TW'}) "
+                         "SET r.hash = 'x', r.quote = 'wrong'")
+    report = load(driver, loaded)
+    assert (report.nodes_written, report.relationships_written) == (1, 1)
+    assert (report.nodes_deleted, report.relationships_deleted) == (0, 0)
+    assert counts(driver) == before
+    assert _db_state(driver) == _expected(loaded)
+    rec = driver.execute_query("MATCH (d:Document {symbol: '55-CTr/TU'})-[r:IMPLEMENTS]->(:Document {symbol: '43-NQ/TW'}) "
+                               "RETURN labels(d) AS l, d.title AS t, r.quote AS q").records
+    assert len(rec) == 1 and "Intruder" not in rec[0]["l"] and rec[0]["t"] != "wrong" and rec[0]["q"] != "wrong"
+
+
+def test_first_load_builds_missing_indexes_after_writing(tmp_path, corpus_graph, monkeypatch):
+    """On a load that creates many nodes the indexes the database lacks are built after the data
+    (here with the threshold lowered to the corpus); the constraint is there before any write."""
+    from kg.neo4j import load as loader
+
+    data_dir = tmp_path / "neo4j-indexes"
+    info = start_or_fail(data_dir)
+    try:
+        with neo4j.GraphDatabase.driver(info.uri) as d:
+            monkeypatch.setattr(loader, "DEFER_INDEXES", 1)
+            seen = []
+
+            def progress(phase, done, total):
+                if done == 0 and phase in ("nodes", "indexes"):
+                    names = {r["name"] for r in d.execute_query("SHOW INDEXES YIELD name").records}
+                    seen.append((phase, "resource_iri" in names, "text" in names))
+            report = load(d, corpus_graph, progress=progress)
+            assert seen == [("nodes", True, False), ("indexes", True, False)]
+            assert report.index_seconds > 0
+            names = {r["name"] for r in d.execute_query("SHOW INDEXES YIELD name, state WHERE state = 'ONLINE'").records}
+            assert {"resource_iri", "document_symbol", "text"} <= names
+            hits = d.execute_query("CALL db.index.fulltext.queryNodes('text', $q) YIELD node RETURN node.symbol AS s",
+                                   q='"đại đoàn kết"').records
+            assert "43-NQ/TW" in {h["s"] for h in hits}
+            assert not load(d, corpus_graph).changed
+    finally:
+        server.stop(data_dir)

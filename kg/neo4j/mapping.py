@@ -125,6 +125,21 @@ class Mapping:
     def cypher_alternation(self, relation: str) -> str:
         return "|".join(self.subtypes(relation))
 
+    def cypher_labels(self, labels) -> str:
+        """``:Resource:Task`` for writing labels into a query's text (Cypher takes no label
+        parameters in ``CREATE``): each label must be one the mapping derives, a checked identifier."""
+        known = set(self.labels)
+        bad = [l for l in labels if l not in known or not _IDENT.match(l)]
+        if bad or not labels:
+            raise ValueError(f"not labels of the mapping: {bad or labels!r}")
+        return "".join(f":{l}" for l in labels)
+
+    def cypher_rel_type(self, rel_type: str) -> str:
+        """A relationship type for a query's text: one the mapping derives, a checked identifier."""
+        if rel_type not in self.relations.values() or not _IDENT.match(rel_type):
+            raise ValueError(f"not a relationship type of the mapping: {rel_type!r}")
+        return rel_type
+
     @property
     def labels(self) -> list[str]:
         return sorted({RESOURCE, DOCUMENT} | {v for v in self.classes.values() if v})
