@@ -1,8 +1,9 @@
 """``kg neo4j load``: the graph ``kg build`` wrote, into Neo4j, through the ontology mapping.
 
-The RDF (``<graph>/graph.nt``) is canonical; this module turns it into node and relationship
-rows (:func:`graph_rows`, see :mod:`kg.neo4j.mapping`) and makes the database hold exactly
-those rows, changing only what differs:
+The RDF (the N-Triples pieces ``<graph>/graph/*.nt``, or ``graph.nt`` of an older build) is
+canonical; this module turns it into node and relationship rows (:func:`graph_rows`, see
+:mod:`kg.neo4j.mapping`) and makes the database hold exactly those rows, changing only what
+differs:
 
 1. schema: a uniqueness constraint on ``Resource.iri`` (all writes find nodes through it);
 2. the database's current state is read in one query, streamed a record per 10,000 nodes:
@@ -25,7 +26,7 @@ a batch commits entirely or not at all, and because step 2 re-reads the state, r
 failed load again finishes it; loading the same graph twice writes nothing the second time.
 
 Where the time goes (10,000 generated documents: 12.2 M triples, 0.87 M nodes, 3.0 M
-relationships, on 2 busy cores; ``benchmarks/bench_engines.py``): ``graph.nt`` into rows is
+relationships, on 2 busy cores; ``benchmarks/bench_engines.py``): the N-Triples into rows is
 Python work, about a minute (a string split per line with pyoxigraph as the fallback for lines
 with escapes; per subject one record; the garbage collector paused, as nothing cycles; hashes
 through one reused JSON encoder); writing is mostly the server's (``CREATE`` of about 10,000
