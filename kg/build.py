@@ -48,8 +48,8 @@ from itertools import chain
 from pathlib import Path
 from typing import Callable, Iterable
 
-from kg.partitions import (GLOBAL_PIECE, GRAPH_DIR, STATE_DIR, PartitionState, code_fingerprint, load_file_stats,
-                           load_global, load_mentions, load_states, mentions_digest, partition_state, piece_name,
+from kg.partitions import (GLOBAL_PIECE, GRAPH_DIR, STATE_DIR, PartitionState, code_fingerprint, load_global,
+                           load_head, load_mentions, load_states, mentions_digest, partition_state, piece_name,
                            quality_spans, refs_by_source, remove_state, save_global, save_head, save_mentions,
                            save_state, titles_digest, view, write_quality, write_report_part)
 from kg.rdf import DEFAULT_BASE, PREFIXES, source_segments, validate, write_lines
@@ -166,15 +166,16 @@ def _cache_name(sha: str, fp: str) -> str:
     return f"{sha}-{fp}-{CACHE_FORMAT}.pickle"
 
 
-def file_hashes(files: list[str], known: dict[str, list]) -> dict[str, str]:
-    """SHA-256 of each file; a file whose size and modification time are those the last build
-    saw keeps the hash it had then (hashing 10,000 files takes longer than the rest of an
-    incremental build)."""
+def file_hashes(files: list[str], known: dict[str, list]) -> dict[str, list]:
+    """``[size, mtime, sha256]`` of each file; a file whose size and modification time are those
+    the last build saw keeps the hash it had then (hashing 10,000 files takes longer than the
+    rest of an incremental build)."""
     out = {}
     for f in files:
         st = os.stat(f)
         k = known.get(f)
-        out[f] = k[2] if k and k[0] == st.st_size and k[1] == st.st_mtime_ns else _sha256(f)
+        sha = k[2] if k and k[0] == st.st_size and k[1] == st.st_mtime_ns else _sha256(f)
+        out[f] = [st.st_size, st.st_mtime_ns, sha]
     return out
 
 
@@ -244,13 +245,6 @@ def _write_lines(path: Path, lines: list[str]) -> None:
         fh.write("\n".join(lines) + "\n" if lines else "")
 
 
-def _read_lines(path: Path) -> list[str]:
-    try:
-        return path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        return []
-
-
 def graph_files(out: str | Path, suffix: str = "nt") -> list[Path]:
     """The pieces of a built graph (``graph/*.nt`` or ``*.ttl``), the global piece first.
 
@@ -315,14 +309,15 @@ def _build(paths: Iterable[str | Path], out: Path, jsonld: bool, jobs: int, base
     fingerprint = f"{extractor_fingerprint()}-{code_fingerprint()}-{_hash(base)}"
     if extractor is not None:
         fingerprint += "-" + getattr(extractor, "__qualname__", "custom")
-    stats = load_file_stats(out)
-    old = load_states(out, fingerprint)
+    head = load_head(out)
+    old = load_states(out, head, fingerprint)
     had_store = bool(old) and (out / STORE_DIR / STORE_STAMP).is_file()
     (out / STATE_DIR / "head.json").unlink(missing_ok=True)   # until this build is complete
     (out / GRAPH_DIR).mkdir(exist_ok=True)
     cache_dir = out / CACHE_DIR
     cache_dir.mkdir(exist_ok=True)
-    shas = file_hashes(files, stats)
+    stats = file_hashes(files, head.get("files", {}))
+    shas = {f: s[2] for f, s in stats.items()}
 
     # 1. every file's partition and mentions of central/state documents (their digest): kept
     # from the last build where the file did not change, else from its extraction
@@ -481,7 +476,7 @@ def _build(paths: Iterable[str | Path], out: Path, jsonld: bool, jobs: int, base
     for volatile in ("seconds", "phases", "extracted", "resolved"):   # equal builds, equal manifests
         manifest.pop(volatile)
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-    save_head(out, fingerprint, list(states), {f: [os.stat(f).st_size, os.stat(f).st_mtime_ns, shas[f]] for f in files})
+    save_head(out, fingerprint, list(states), stats)
     return result
 
 
@@ -527,7 +522,3 @@ def _load_store_in_child(out: Path, pieces: list[Path]) -> None:
     done = subprocess.run([sys.executable, "-c", code, str(out), *map(str, pieces)], env=env)
     if done.returncode != 0:
         raise BuildError(f"loading the store from {out / GRAPH_DIR} failed (status {done.returncode})")
-
-
-def cpu_count() -> int:
-    return os.cpu_count() or 1

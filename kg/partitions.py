@@ -112,13 +112,16 @@ def _atomic(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def load_states(out: Path, fingerprint: str) -> dict[str, PartitionState]:
-    """The states of the last build, if it was made by this code under this fingerprint."""
-    d = out / STATE_DIR
+def load_head(out: Path) -> dict:
+    """``state/head.json`` of the last complete build (empty if there is none)."""
     try:
-        head = json.loads((d / "head.json").read_text(encoding="utf-8"))
+        return json.loads((out / STATE_DIR / "head.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+
+
+def load_states(out: Path, head: dict, fingerprint: str) -> dict[str, PartitionState]:
+    """The states ``head`` lists, if the last build was made by this code under this fingerprint."""
     if head.get("fingerprint") != fingerprint:
         return {}
     states = {}
@@ -142,18 +145,8 @@ def remove_state(out: Path, key: str) -> None:
 
 def save_head(out: Path, fingerprint: str, keys: list[str], files: dict[str, tuple]) -> None:
     """Written last: the states it lists are complete. ``files`` caches path -> (size, mtime, sha)."""
-    d = out / STATE_DIR
-    d.mkdir(parents=True, exist_ok=True)
-    tmp = d / "head.json.tmp"
-    tmp.write_text(json.dumps({"fingerprint": fingerprint, "partitions": keys, "files": files}), encoding="utf-8")
-    os.replace(tmp, d / "head.json")
-
-
-def load_file_stats(out: Path) -> dict[str, list]:
-    try:
-        return json.loads((out / STATE_DIR / "head.json").read_text(encoding="utf-8")).get("files", {})
-    except (OSError, ValueError):
-        return {}
+    head = {"fingerprint": fingerprint, "partitions": keys, "files": files}
+    _atomic(out / STATE_DIR / "head.json", json.dumps(head).encode("utf-8"))
 
 
 # ------------------------------------------------------------------------------ global view

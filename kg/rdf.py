@@ -454,7 +454,7 @@ def write_lines(corpus: Corpus, sink, base: str = DEFAULT_BASE, **partition) -> 
 
 def ntriples(corpus: Corpus, base: str = DEFAULT_BASE) -> str:
     """Sorted, distinct N-Triples of the corpus, held in memory (small corpora; ``kg build``
-    sorts through :func:`kg.build.sort_ntriples` instead)."""
+    writes one sorted piece per partition instead, see :mod:`kg.partitions`)."""
     lines: set[str] = set()
     write_lines(corpus, lines.update, base)
     return "\n".join(sorted(lines)) + "\n"

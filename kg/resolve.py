@@ -1463,8 +1463,8 @@ def resolve_global(packed: Iterable[tuple], previous: Globals | None = None,
 
 class Partition:
     """The files of one partition (sorted by source), resolved in two steps around the global stage:
-    :meth:`collect` reads them (and sets aside :attr:`global_mentions`), :meth:`resolve` finishes
-    against the global documents. The corpus it returns holds the partition's own documents,
+    creating it reads them, clusters the partition's own scopes and sets aside
+    :attr:`global_mentions`; :meth:`resolve` finishes against the global documents. The corpus it returns holds the partition's own documents,
     relations, tasks, planned items, quality records and every agency it named; central unnumbered
     documents and agencies of another scope are shared with other partitions (:func:`merge_corpora`
     unites them)."""
@@ -1484,7 +1484,13 @@ class Partition:
     def resolve(self, glob: Globals) -> Corpus:
         r, exts = self._r, self.exts
         r.attach(glob)
-        return _finish(r, exts)
+        r.relations(exts)
+        r.warnings(exts)
+        r.tasks_and_planned(exts)
+        r.issuers()
+        r.successors()
+        r.match_planned()
+        return r.c
 
     def global_reads(self) -> tuple[set[str], set[tuple]]:
         """What the resolved partition read of the global stage beyond the keys its references
@@ -1494,16 +1500,6 @@ class Partition:
         keys = {k for p in c.planned for k in (p.issued_as, *(f.document for f in p.fulfilled_by)) if k}
         keys |= {k for q in c.quality if q.kind == "unnumbered_resolved" for k in q.documents}
         return set(self._r.symbol_lookups), {k for k in keys if k not in c.documents}
-
-
-def _finish(r: "_Resolver", exts: list[dict]) -> Corpus:
-    r.relations(exts)
-    r.warnings(exts)
-    r.tasks_and_planned(exts)
-    r.issuers()
-    r.successors()
-    r.match_planned()
-    return r.c
 
 
 def shared_document(key: tuple) -> bool:
