@@ -22,8 +22,8 @@ The steps, each a phase in :attr:`BuildResult.phases`:
 
 So an incremental build re-extracts and re-resolves only what changed, with the same result
 as a full build (a test compares them byte for byte). SHACL runs in pyshacl up to
-:data:`SHACL_PYSHACL_LIMIT` triples and as SPARQL queries on the store above (``quality.md``
-says which)::
+:data:`SHACL_PYSHACL_LIMIT` triples; above, the shapes are checked piece by piece as each piece
+is written (:mod:`kg.shacl`; ``quality.md`` says which)::
 
     >>> import tempfile
     >>> r = build([], out=tempfile.mkdtemp())
@@ -52,9 +52,10 @@ from kg.partitions import (GLOBAL_PIECE, GRAPH_DIR, STATE_DIR, PartitionState, c
                            load_head, load_mentions, load_states, mentions_digest, partition_state, piece_name,
                            quality_spans, refs_by_source, remove_state, save_global, save_head, save_mentions,
                            save_state, titles_digest, view, write_quality, write_report_part)
-from kg.rdf import DEFAULT_BASE, PREFIXES, source_segments, validate, write_lines
+from kg.rdf import DEFAULT_BASE, PREFIXES, source_segments, write_lines
 from kg.resolve import (Globals, Partition, _hash, _Resolver, global_unit, pack_mention, partition_of,
                         resolve_global, shared_nodes)
+from kg.shacl import PieceCheck, check_piece, conformance, validate
 from kg.store import STORE_DIR, dump_turtle, update_store, write_store
 
 # written in the store folder once it holds graph/*.nt; without it (a store from an older build,
@@ -210,16 +211,16 @@ _GLOB: Globals | None = None
 
 
 def _resolve_piece(key: str, files: list[tuple[str, str]], out: Path, base: str, segments: dict[str, str],
-                   cache_dir: Path, extractor: Callable[[str], dict] | None) -> PartitionState:
+                   cache_dir: Path, extractor: Callable[[str], dict] | None, shacl: bool) -> PartitionState:
     """Phase 3, per partition: resolve its files against the global stage, write its piece
     (``graph/<name>.nt.new``, sorted, and the Turtle twin), its global mentions and its part of
-    the quality report, and return its state."""
+    the quality report, check the shapes on it, and return its state."""
     with _no_cyclic_gc():
-        return _resolve_piece_now(key, files, out, base, segments, cache_dir, extractor)
+        return _resolve_piece_now(key, files, out, base, segments, cache_dir, extractor, shacl)
 
 
 def _resolve_piece_now(key: str, files: list[tuple[str, str]], out: Path, base: str, segments: dict[str, str],
-                       cache_dir: Path, extractor: Callable[[str], dict] | None) -> PartitionState:
+                       cache_dir: Path, extractor: Callable[[str], dict] | None, shacl: bool) -> PartitionState:
     part = Partition([_load_ext(f, sha, cache_dir, extractor) for f, sha in files], key)
     by_file: dict[str, list[tuple]] = {f: [] for f, _ in files}
     for m in part.global_mentions:
@@ -236,8 +237,10 @@ def _resolve_piece_now(key: str, files: list[tuple[str, str]], out: Path, base: 
     _write_lines(piece.with_suffix(".nt.new"), lines)
     dump_turtle(out, piece.with_suffix(".ttl"), PREFIXES, ntriples=piece.with_suffix(".nt.new"))
     symbols, deep = part.global_reads()
-    return partition_state(out, key, corpus, docs, files, {f: mentions_digest(v) for f, v in by_file.items()},
-                           sorted(shared), len(lines), symbols, deep)
+    st = partition_state(out, key, corpus, docs, files, {f: mentions_digest(v) for f, v in by_file.items()},
+                         sorted(shared), len(lines), symbols, deep)
+    st.shacl = check_piece(lines) if shacl else None
+    return st
 
 
 def _write_lines(path: Path, lines: list[str]) -> None:
@@ -382,7 +385,8 @@ def _build(paths: Iterable[str | Path], out: Path, jsonld: bool, jobs: int, base
     global _GLOB
     _GLOB = glob
     try:
-        work = partial(_resolve_piece, out=out, base=base, segments=segments, cache_dir=cache_dir, extractor=extractor)
+        work = partial(_resolve_piece, out=out, base=base, segments=segments, cache_dir=cache_dir, extractor=extractor,
+                       shacl=shacl)
         pool = _pool(jobs, len(dirty))
         if pool:
             with pool:
@@ -408,7 +412,10 @@ def _build(paths: Iterable[str | Path], out: Path, jsonld: bool, jobs: int, base
         write_lines(shared, lines.update, base, docs=shared.documents, own="", source_names=segments)
         for st in states.values():
             lines.update(st.shared_lines)
-        _write_lines(global_nt.with_suffix(".nt.new"), sorted(lines))
+        ordered = sorted(lines)
+        _write_lines(global_nt.with_suffix(".nt.new"), ordered)
+        save_global_check(out, check_piece(ordered) if shacl else None)
+        del ordered
         counts = write_report_part(out, GLOBAL_PIECE, "Central and State documents", shared.quality, [], shared.documents)
         n_docs = len(shared.documents)
         _save_global_summary(out, {"triples": len(lines), "documents": n_docs, "counts": counts})
@@ -460,10 +467,10 @@ def _build(paths: Iterable[str | Path], out: Path, jsonld: bool, jobs: int, base
                          quality=n_quality, errors=[e for st in states.values() for e in st.errors],
                          partitions=len(states), resolved=len(dirty))
     if shacl:
-        result.conforms, text = validate_build(out, triples)
+        result.conforms, text = validate_build(out, triples, states)
         (out / "shacl.txt").write_text(text, encoding="utf-8")
         how = ("pyshacl against ontology/shapes.ttl" if triples <= SHACL_PYSHACL_LIMIT else
-               f"the shapes of ontology/shapes.ttl as SPARQL queries on the store (above "
+               f"the shapes of ontology/shapes.ttl checked piece by piece (kg.shacl; above "
                f"{SHACL_PYSHACL_LIMIT:,} triples pyshacl would need the whole graph in rdflib)")
         with open(out / "quality.md", "a", encoding="utf-8") as fh:
             fh.write(f"\n## SHACL\n\n{'Conforms' if result.conforms else 'Does not conform'}: checked with {how}; "
@@ -497,18 +504,43 @@ def _clean_cache(cache_dir: Path, keep: set[str]) -> None:
 
 
 # pyshacl holds the graph in rdflib and takes minutes on a million triples; above this size the
-# same shapes run as SPARQL checks on the store (kg.rdf.validate_store).
+# pieces' own checks (kg.shacl) are joined instead
 SHACL_PYSHACL_LIMIT = 100_000
 
 
-def validate_build(out: Path, triples: int) -> tuple[bool, str]:
-    """SHACL conformance of a build: pyshacl on small graphs, the shapes as SPARQL on the store above
-    :data:`SHACL_PYSHACL_LIMIT` triples (the report's first line says which)."""
+def validate_build(out: Path, triples: int, states: dict[str, PartitionState]) -> tuple[bool, str]:
+    """SHACL conformance of a build: pyshacl on small graphs, the pieces' checks joined above
+    :data:`SHACL_PYSHACL_LIMIT` triples (the report's first line says which). A piece checked by
+    no earlier build (built with ``shacl=False``) is checked now."""
     if triples <= SHACL_PYSHACL_LIMIT:
         return validate(read_graph(out))
-    from kg.rdf import validate_store
-    from kg.store import open_store
-    return validate_store(open_store(out))
+    checks = [load_global_check(out) or _check_file(out / GRAPH_DIR / f"{GLOBAL_PIECE}.nt")]
+    for key, st in states.items():
+        if st.shacl is None:
+            st.shacl = _check_file(out / GRAPH_DIR / f"{piece_name(key)}.nt")
+            save_state(out, st)
+        checks.append(st.shacl)
+    return conformance(checks, graph_files(out))
+
+
+def _check_file(piece: Path) -> PieceCheck:
+    with open(piece, encoding="utf-8") as fh:
+        return check_piece([line.rstrip("\n") for line in fh if line.strip()])
+
+
+def save_global_check(out: Path, check: PieceCheck | None) -> None:
+    path = out / STATE_DIR / f"{GLOBAL_PIECE}.shacl.pickle"
+    if check is None:
+        path.unlink(missing_ok=True)
+    else:
+        path.write_bytes(pickle.dumps(check, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def load_global_check(out: Path) -> PieceCheck | None:
+    try:
+        return pickle.loads((out / STATE_DIR / f"{GLOBAL_PIECE}.shacl.pickle").read_bytes())
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError):
+        return None
 
 
 def _load_store_in_child(out: Path, pieces: list[Path]) -> None:

@@ -44,8 +44,10 @@ def code_fingerprint() -> str:
     """Hash of the code from extractions to pieces: a change to it re-resolves everything."""
     here = Path(__file__).parent
     h = hashlib.sha256(STATE_FORMAT.encode())
-    for name in ("resolve.py", "rdf.py", "partitions.py", "build.py"):
+    for name in ("resolve.py", "rdf.py", "partitions.py", "build.py", "shacl.py"):
         h.update((here / name).read_bytes())
+    for name in ("vankien.ttl", "shapes.ttl"):          # the pieces' SHACL checks read them
+        h.update((here.parent / "ontology" / name).read_bytes())
     return h.hexdigest()[:16]
 
 
@@ -69,6 +71,7 @@ class PartitionState:
     relations: int = 0
     triples: int = 0                                # lines of its own piece
     errors: list[str] = field(default_factory=list)
+    shacl: Any = None                               # kg.shacl.PieceCheck of its piece (None: not checked)
 
     def shared(self) -> tuple:
         return self.shared_docs, self.shared_agencies, self.shared_lines

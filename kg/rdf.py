@@ -9,6 +9,7 @@ paths work without a reasoner) and a ``vk:Statement`` node that SPARQL can reach
     >>> from kg.resolve import resolve
     >>> g = to_rdf(resolve([{"source": "a.txt", "document": {"symbol": "55-CTr/TU",
     ...     "date": "2024-01-31", "province": "Tuyên Quang"}}]), base="http://x.org/")
+    >>> from rdflib import Literal, URIRef
     >>> (URIRef("http://x.org/doc/province/tuyen-quang/CTr/55/2024"), VK.symbol, Literal("55-CTr/TU")) in g
     True
 """
@@ -20,7 +21,7 @@ import re
 from pathlib import Path
 from urllib.parse import quote
 
-from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, XSD, Graph, Namespace
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, SKOS
 
 from kg.resolve import Corpus, Document, Evidence, province_row, shared_document, slug
@@ -480,144 +481,6 @@ def ontology_graph() -> Graph:
 def shapes_graph() -> Graph:
     """``ontology/shapes.ttl`` parsed."""
     return Graph().parse(ONTOLOGY_DIR / "shapes.ttl", format="turtle")
-
-
-def validate(graph: Graph) -> tuple[bool, str]:
-    """pyshacl validation of a built graph against the shapes: ``(conforms, report text)``.
-
-    >>> from kg.resolve import resolve
-    >>> validate(to_rdf(resolve([])))[0]
-    True
-    """
-    from pyshacl import validate as _validate
-
-    conforms, _, text = _validate(graph, shacl_graph=shapes_graph(), ont_graph=ontology_graph(),
-                                  inference="none", allow_warnings=True)
-    return bool(conforms), str(text)
-
-
-_SH = "http://www.w3.org/ns/shacl#"
-# lexical forms of the datatypes the shapes use (pyshacl rejects ill-typed literals too)
-_LEXICAL = {str(XSD.date): r"^-?[0-9]{4,}-[0-9]{2}-[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})?$",
-            str(XSD.integer): r"^[+-]?[0-9]+$", str(XSD.boolean): r"^(true|false|1|0)$",
-            str(XSD.decimal): r"^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)$"}
-
-
-def _shape_checks() -> list[tuple[str, str, str]]:
-    """The shapes of ``ontology/shapes.ttl`` as SPARQL: ``(shape, constraint, query)`` triples, each
-    query selecting the focus nodes that violate the constraint (the SHACL Core subset the shapes
-    use: targetClass/targetSubjectsOf, minCount, maxCount, datatype, class, nodeKind, hasValue,
-    min/maxInclusive, minLength, pattern, lessThan, and xone of ands of counts)."""
-    from rdflib.collection import Collection
-
-    SH = Namespace(_SH)
-    shapes, onto = shapes_graph(), ontology_graph()
-
-    def subclasses(c) -> list[str]:
-        out, todo = {str(c)}, [c]
-        while todo:
-            for sub in onto.subjects(RDFS.subClassOf, todo.pop()):
-                if str(sub) not in out:
-                    out.add(str(sub))
-                    todo.append(sub)
-        return sorted(out)
-
-    def values(var: str, iris: list[str]) -> str:
-        return f"VALUES ?{var} {{ {' '.join(f'<{i}>' for i in iris)} }}"
-
-    def lit(node) -> str:
-        return Literal(node).n3() if not isinstance(node, Literal) else node.n3()
-
-    checks = []
-    for shape in sorted(set(shapes.subjects(RDF.type, SH.NodeShape))):
-        name = shape.split("#")[-1]
-        targets = []
-        for c in shapes.objects(shape, SH.targetClass):
-            targets.append(f"{{ {values('tc', subclasses(c))} ?f a ?tc }}")
-        for pr in shapes.objects(shape, SH.targetSubjectsOf):
-            targets.append(f"{{ ?f <{pr}> [] }}")
-        if not targets:
-            continue
-        focus = "{ SELECT DISTINCT ?f WHERE { " + " UNION ".join(targets) + " } }"
-
-        def count(path) -> str:
-            return f"(COUNT(DISTINCT ?v_{abs(hash(str(path))) % 10**8}) AS ?n)"
-
-        for ps in shapes.objects(shape, SH.property):
-            path = shapes.value(ps, SH.path)
-            P = f"<{path}>"
-            pn = path.split("#")[-1]
-            for mc in shapes.objects(ps, SH.minCount):
-                checks.append((name, f"{pn} minCount {mc}",
-                               f"SELECT ?f WHERE {{ {focus} OPTIONAL {{ ?f {P} ?v }} }} GROUP BY ?f "
-                               f"HAVING (COUNT(DISTINCT ?v) < {int(mc)})"))
-            for mc in shapes.objects(ps, SH.maxCount):
-                checks.append((name, f"{pn} maxCount {mc}",
-                               f"SELECT ?f WHERE {{ {focus} ?f {P} ?v }} GROUP BY ?f HAVING (COUNT(DISTINCT ?v) > {int(mc)})"))
-            value_filters = []
-            for dt in shapes.objects(ps, SH.datatype):
-                cond = f"!isLiteral(?v) || DATATYPE(?v) != <{dt}>"
-                if str(dt) in _LEXICAL:
-                    cond += f' || !REGEX(STR(?v), "{_LEXICAL[str(dt)]}")'
-                value_filters.append((f"{pn} datatype {dt.split('#')[-1]}", cond))
-            for kind in shapes.objects(ps, SH.nodeKind):
-                if kind == SH.IRI:
-                    value_filters.append((f"{pn} nodeKind IRI", "!isIRI(?v)"))
-            for x in shapes.objects(ps, SH.minInclusive):
-                value_filters.append((f"{pn} minInclusive {x}", f"!(?v >= {lit(x)})"))
-            for x in shapes.objects(ps, SH.maxInclusive):
-                value_filters.append((f"{pn} maxInclusive {x}", f"!(?v <= {lit(x)})"))
-            for x in shapes.objects(ps, SH.minLength):
-                value_filters.append((f"{pn} minLength {x}", f"isBlank(?v) || STRLEN(STR(?v)) < {int(x)}"))
-            for x in shapes.objects(ps, SH.pattern):
-                value_filters.append((f"{pn} pattern", f'isBlank(?v) || !REGEX(STR(?v), {lit(x)})'))
-            for label, cond in value_filters:
-                checks.append((name, label, f"SELECT DISTINCT ?f WHERE {{ {focus} ?f {P} ?v FILTER ({cond}) }}"))
-            for c in shapes.objects(ps, SH["class"]):
-                checks.append((name, f"{pn} class {c.split('#')[-1]}",
-                               f"SELECT DISTINCT ?f WHERE {{ {focus} ?f {P} ?v "
-                               f"FILTER NOT EXISTS {{ {values('vc', subclasses(c))} ?v a ?vc }} }}"))
-            for v in shapes.objects(ps, SH.hasValue):
-                checks.append((name, f"{pn} hasValue {v}",
-                               f"SELECT ?f WHERE {{ {focus} FILTER NOT EXISTS {{ ?f {P} {lit(v)} }} }}"))
-            for q in shapes.objects(ps, SH.lessThan):
-                checks.append((name, f"{pn} lessThan {q.split('#')[-1]}",
-                               f"SELECT DISTINCT ?f WHERE {{ {focus} ?f {P} ?v . ?f <{q}> ?w FILTER (!(?v < ?w)) }}"))
-        for xone in shapes.objects(shape, SH.xone):
-            # each alternative: an sh:and of property shapes with counts; exactly one must hold
-            paths: dict[str, str] = {}
-            alts = []
-            for alt in Collection(shapes, xone):
-                conds = []
-                for part in Collection(shapes, shapes.value(alt, SH["and"])):
-                    path = str(shapes.value(part, SH.path))
-                    var = paths.setdefault(path, f"n{len(paths)}")
-                    for mc in shapes.objects(part, SH.minCount):
-                        conds.append(f"?{var} >= {int(mc)}")
-                    for mc in shapes.objects(part, SH.maxCount):
-                        conds.append(f"?{var} <= {int(mc)}")
-                alts.append("(" + " && ".join(conds or ["true"]) + ")")
-            counts = " ".join(f"{{ SELECT ?f (COUNT(DISTINCT ?x{v}) AS ?{v}) WHERE {{ {focus} OPTIONAL {{ ?f <{p}> ?x{v} }} }} "
-                              f"GROUP BY ?f }}" for p, v in paths.items())
-            ones = " + ".join(f"IF({a}, 1, 0)" for a in alts)
-            checks.append((name, "xone", f"SELECT ?f WHERE {{ {counts} FILTER (({ones}) != 1) }}"))
-    return checks
-
-
-def validate_store(store, limit: int = 20) -> tuple[bool, str]:
-    """The SHACL shapes checked as SPARQL on a pyoxigraph store (large graphs, where pyshacl
-    would need the whole graph in rdflib): ``(conforms, report text)``, with up to ``limit``
-    focus nodes per violated constraint."""
-    lines, violations = [], 0
-    for shape, constraint, query in _shape_checks():
-        rows = list(store.query(query + f" LIMIT {limit + 1}"))
-        if rows:
-            violations += len(rows)
-            lines.append(f"Violation: {shape} {constraint}: "
-                         + ", ".join(str(r["f"]) for r in rows[:limit]) + (" …" if len(rows) > limit else ""))
-    head = ("Validation Report (SHACL shapes as SPARQL queries on the store)\n"
-            f"Conforms: {not violations}\n")
-    return not violations, head + "".join(line + "\n" for line in lines)
 
 
 def to_ntriples(graph: Graph | Corpus) -> str:
