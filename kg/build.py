@@ -16,9 +16,11 @@ The steps, each a phase in :attr:`BuildResult.phases`:
    ``jobs`` worker processes);
 2. *resolve*: the global stage clusters the central and state mentions of the whole corpus;
 3. *ntriples*: each partition whose files changed, or whose view of the global stage changed,
-   is resolved and written as a sorted piece (in parallel), then the global piece;
-4. *store*: updated by the difference of the pieces that changed (a bulk load on the first
-   build, in a child process above a million triples).
+   is resolved, written as a sorted piece and checked against the shapes (in parallel), then
+   the global piece;
+4. *store*: updated by the difference of the pieces that changed; on the first build, bulk
+   loaded (for :data:`STORE_CHILD_FILES` files or more, by a child process fed each piece as
+   soon as it is written, so the load runs alongside phase 3 and the reports).
 
 So an incremental build re-extracts and re-resolves only what changed, with the same result
 as a full build (a test compares them byte for byte). SHACL runs in pyshacl up to
@@ -37,10 +39,11 @@ import hashlib
 import json
 import os
 import pickle
+import shutil
 import subprocess
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import cache, partial
@@ -61,6 +64,9 @@ from kg.store import STORE_DIR, dump_turtle, update_store, write_store
 # written in the store folder once it holds graph/*.nt; without it (a store from an older build,
 # or one interrupted while bulk-loading) the store is rebuilt instead of updated
 STORE_STAMP = "kg-build-ok"
+
+# a corpus of this many files or more has its store bulk-loaded by a child process (_StoreLoader)
+STORE_CHILD_FILES = 500
 
 INPUT_SUFFIXES = {".txt", ".md", ".html", ".htm", ".docx", ".doc", ".pdf", ".rtf"}
 CACHE_DIR = "cache"
@@ -85,6 +91,7 @@ class BuildResult:
     partitions: int = 0        # provinces (and files without one), each resolved on its own
     resolved: int = 0          # partitions resolved in this run (the others were unchanged)
     phases: dict[str, float] = field(default_factory=dict)   # seconds per step (benchmarks)
+    cpu: dict[str, float] = field(default_factory=dict)      # CPU seconds per step, workers included
 
 
 def collect_inputs(paths: Iterable[str | Path]) -> list[str]:
@@ -300,12 +307,14 @@ def _build(paths: Iterable[str | Path], out: Path, jsonld: bool, jobs: int, base
     t0 = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     phases: dict[str, float] = {}
-    mark = [time.perf_counter()]
+    cpu: dict[str, float] = {}
+    mark = [time.perf_counter(), _cpu_seconds()]
 
     def lap(name: str) -> None:
-        now = time.perf_counter()
+        now, used = time.perf_counter(), _cpu_seconds()
         phases[name] = round(phases.get(name, 0) + now - mark[0], 3)
-        mark[0] = now
+        cpu[name] = round(cpu.get(name, 0) + used - mark[1], 3)
+        mark[:] = now, used
 
     jobs = max(1, jobs)
     files = sorted(collect_inputs(paths))
@@ -382,17 +391,36 @@ def _build(paths: Iterable[str | Path], out: Path, jsonld: bool, jobs: int, base
     lap("resolve")
 
     # 3. the partitions whose files or view of the global stage changed: resolved, written
+    # a store to load from scratch is loaded while the pieces are written, each as it is done
+    loader = _StoreLoader(out) if not had_store and len(files) >= STORE_CHILD_FILES else None
     global _GLOB
     _GLOB = glob
     try:
+        if loader:
+            for k in parts:
+                if k not in dirty:
+                    loader.feed(out / GRAPH_DIR / f"{piece_name(k)}.nt")
         work = partial(_resolve_piece, out=out, base=base, segments=segments, cache_dir=cache_dir, extractor=extractor,
                        shacl=shacl)
         pool = _pool(jobs, len(dirty))
+        done: dict[str, PartitionState] = {}
         if pool:
             with pool:
-                fresh = list(pool.map(work, dirty, [parts[k] for k in dirty]))
+                for future in as_completed([pool.submit(work, k, parts[k]) for k in dirty]):
+                    st = future.result()
+                    done[st.key] = st
+                    if loader:
+                        loader.feed(out / GRAPH_DIR / f"{piece_name(st.key)}.nt.new")
         else:
-            fresh = [work(k, parts[k]) for k in dirty]
+            for k in dirty:
+                done[k] = work(k, parts[k])
+                if loader:
+                    loader.feed(out / GRAPH_DIR / f"{piece_name(k)}.nt.new")
+        fresh = [done[k] for k in dirty]
+    except BaseException:
+        if loader:
+            loader.abort()
+        raise
     finally:
         _GLOB = None
     states = {k: old[k] for k in parts if k in old and k not in dirty}
@@ -424,12 +452,14 @@ def _build(paths: Iterable[str | Path], out: Path, jsonld: bool, jobs: int, base
     else:
         changed = []
     summary = _load_global_summary(out)
-    lap("ntriples")
+    lap("global piece")
 
     # 5. the store: updated by the difference of the pieces that changed, else loaded
     changed += [out / GRAPH_DIR / f"{piece_name(k)}.nt" for k in dirty]
     gone = [p for p in graph_files(out) if p.stem not in {GLOBAL_PIECE, *(piece_name(k) for k in parts)}]
     triples = summary["triples"] + sum(st.triples for st in states.values())
+    if loader:
+        loader.feed(global_nt.with_suffix(".nt.new") if global_nt in changed else global_nt)
     updated = had_store and update_store(out, [(p, p.with_suffix(".nt.new")) for p in changed]
                                          + [(p, None) for p in gone])
     for p in changed:
@@ -439,10 +469,14 @@ def _build(paths: Iterable[str | Path], out: Path, jsonld: bool, jobs: int, base
         p.with_suffix(".ttl").unlink(missing_ok=True)
     for k in set(old) - set(parts):
         remove_state(out, k)
-    pieces = graph_files(out)
-    if not updated:
-        _load_store_in_child(out, pieces) if triples > 1_000_000 else write_store(out, pieces)
-    (out / STORE_DIR / STORE_STAMP).write_text("store holds graph/*.nt\n", encoding="utf-8")
+    if not updated and not loader:
+        (out / STORE_DIR / STORE_STAMP).unlink(missing_ok=True)
+        if len(files) >= STORE_CHILD_FILES:
+            loader = _StoreLoader(out)
+            for p in graph_files(out):
+                loader.feed(p)
+        else:
+            write_store(out, graph_files(out))
     for stale in (out / "graph.nt", out / "graph.ttl"):      # the single files of older builds
         stale.unlink(missing_ok=True)
     lap("store")
@@ -476,15 +510,26 @@ def _build(paths: Iterable[str | Path], out: Path, jsonld: bool, jobs: int, base
             fh.write(f"\n## SHACL\n\n{'Conforms' if result.conforms else 'Does not conform'}: checked with {how}; "
                      f"details in `shacl.txt`.\n")
         lap("shacl")
-    result.phases = phases
+    if loader is not None:
+        loader.finish()
+        lap("store")
+    (out / STORE_DIR / STORE_STAMP).write_text("store holds graph/*.nt\n", encoding="utf-8")
+    result.phases, result.cpu = phases, cpu
     result.seconds = round(time.perf_counter() - t0, 3)
     manifest = {**{k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(result).items()},
                 "base": base, "inputs": files, "extractor": extractor_fingerprint()}
-    for volatile in ("seconds", "phases", "extracted", "resolved"):   # equal builds, equal manifests
+    for volatile in ("seconds", "phases", "cpu", "extracted", "resolved"):   # equal builds, equal manifests
         manifest.pop(volatile)
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     save_head(out, fingerprint, list(states), stats)
     return result
+
+
+def _cpu_seconds() -> float:
+    """User and system time of this process and of its waited-for children (the pools' workers
+    once a pool is shut down, the store's loader)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
 
 
 def _save_global_summary(out: Path, summary: dict) -> None:
@@ -543,14 +588,47 @@ def load_global_check(out: Path) -> PieceCheck | None:
         return None
 
 
-def _load_store_in_child(out: Path, pieces: list[Path]) -> None:
-    """Bulk-load the store in a fresh interpreter: pyoxigraph's loader needs a couple of GiB,
-    and this process still holds what resolution allocated (CPython keeps freed memory), so
-    side by side they would add up (5 GiB at 10,000 documents)."""
-    root = str(Path(__file__).resolve().parent.parent)
-    env = {**os.environ, "PYTHONPATH": root + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    code = ("import sys, pathlib; from kg.store import write_store; "
-            "write_store(sys.argv[1], [pathlib.Path(p) for p in sys.argv[2:]])")
-    done = subprocess.run([sys.executable, "-c", code, str(out), *map(str, pieces)], env=env)
-    if done.returncode != 0:
-        raise BuildError(f"loading the store from {out / GRAPH_DIR} failed (status {done.returncode})")
+class _StoreLoader:
+    """The store bulk-loaded by a fresh interpreter from the pieces fed to it, one by one, as they
+    are written: the load fills what the workers leave of the two cores (the global stage, the
+    last pieces, the reports). A child process, because pyoxigraph's loader needs a couple of
+    GiB and this process still holds what resolution allocated (CPython keeps freed memory).
+    Each piece is fed as a hard link, so that renaming ``.nt.new`` to ``.nt`` cannot pull it away."""
+
+    def __init__(self, out: Path):
+        self.out, self.links, self.fed = out, out / ".store-load", 0
+        shutil.rmtree(self.links, ignore_errors=True)
+        self.links.mkdir()
+        root = str(Path(__file__).resolve().parent.parent)
+        env = {**os.environ, "PYTHONPATH": root + os.pathsep + os.environ.get("PYTHONPATH", "")}
+        code = "import sys; from kg.store import write_store; write_store(sys.argv[1], sys.stdin)"
+        self.proc = subprocess.Popen([sys.executable, "-c", code, str(out)], env=env, stdin=subprocess.PIPE,
+                                     text=True, encoding="utf-8")
+
+    def feed(self, piece: Path) -> None:
+        link = self.links / f"{self.fed:04d}.nt"
+        self.fed += 1
+        try:
+            os.link(piece, link)
+        except OSError:               # a file system without hard links
+            shutil.copyfile(piece, link)
+        try:
+            self.proc.stdin.write(f"{link}\n")
+            self.proc.stdin.flush()
+        except BrokenPipeError:
+            self.finish()             # raises with the loader's status
+
+    def finish(self) -> None:
+        try:
+            self.proc.stdin.close()
+        except BrokenPipeError:
+            pass
+        status = self.proc.wait()
+        shutil.rmtree(self.links, ignore_errors=True)
+        if status != 0:
+            raise BuildError(f"loading the store from {self.out / GRAPH_DIR} failed (status {status})")
+
+    def abort(self) -> None:
+        self.proc.kill()
+        self.proc.wait()
+        shutil.rmtree(self.links, ignore_errors=True)

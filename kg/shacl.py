@@ -139,16 +139,20 @@ def _count(path: str, low: int | None, high: int | None) -> Rule:
 
 def _each(path: str, ok: Callable[[str], bool]) -> Rule:
     def rule(props: dict) -> bool:
-        return all(ok(o) for o in props.get(path, ()))
+        for o in props.get(path, ()):
+            if not ok(o):
+                return False
+        return True
     return rule
 
 
 def _datatype_ok(dt: str) -> Callable[[str], bool]:
-    lexical = _LEXICAL.get(dt)
+    if dt == _STRING:                     # a plain literal (or one typed xsd:string)
+        return lambda o: o[0] == '"' and (o[-1] == '"' or o.endswith('"^^' + _STRING))
+    lexical, suffix = _LEXICAL.get(dt), '"^^' + dt
 
-    def ok(o: str) -> bool:
-        lit = _literal(o)
-        return lit is not None and lit[1] == dt and (lexical is None or lexical.fullmatch(lit[0]) is not None)
+    def ok(o: str) -> bool:               # the lexical forms checked here have no escapes
+        return o.endswith(suffix) and o[0] == '"' and (lexical is None or lexical.fullmatch(o[1:-len(suffix)]) is not None)
     return ok
 
 
@@ -279,10 +283,7 @@ def check_piece(lines: Iterable[str], limit: int = 20) -> PieceCheck:
         for name, allowed in wanted.items():
             if ts & allowed:
                 result.has.setdefault(name, set()).add(value_hash(s[1:-1]))
-    by_class: dict[str, list[NodeShape]] = {}
-    for sh in shapes:
-        for c in sh.classes:
-            by_class.setdefault(c, []).append(sh)
+    by_types: dict[frozenset, list[NodeShape]] = {}      # a subject's types -> the shapes targeting it
     by_predicate = [(p, sh) for sh in shapes for p in sh.subjects_of]
 
     def violation(label: str, focus: str) -> None:
@@ -292,14 +293,13 @@ def check_piece(lines: Iterable[str], limit: int = 20) -> PieceCheck:
             result.violations.setdefault(label, []).append(focus)
 
     def check(s: str, props: dict) -> None:
-        focus_of: list[NodeShape] = []
-        for t in types.get(s, ()):
-            for sh in by_class.get(t, ()):
-                if sh not in focus_of:
-                    focus_of.append(sh)
+        ts = frozenset(types.get(s, ()))
+        focus_of = by_types.get(ts)
+        if focus_of is None:
+            focus_of = by_types[ts] = [sh for sh in shapes if sh.classes & ts]
         for p, sh in by_predicate:
             if p in props and sh not in focus_of:
-                focus_of.append(sh)
+                focus_of = focus_of + [sh]
         for sh in focus_of:
             for label, rule in sh.rules:
                 if not rule(props):

@@ -23,7 +23,7 @@ import re
 from bisect import bisect_right
 from functools import cache, lru_cache
 
-from loaders.fold import GAP, fold, fold_aligned, words_pattern
+from loaders.fold import GAP, fold, fold_aligned
 from loaders.linescan import LineScan
 from loaders.tables import table
 

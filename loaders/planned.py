@@ -122,7 +122,7 @@ def _word_re(folded: str) -> re.Pattern[str]:
 
 @cache
 def _raw_word_re(word: str) -> re.Pattern[str]:
-    """``(?<!\w)word(?!\w)`` with the lookbehind after the first word (a literal start)."""
+    r"""``(?<!\w)word(?!\w)`` with the lookbehind after the first word (a literal start)."""
     head, sep, rest = word.partition(" ")
     return re.compile(rf"{re.escape(head)}(?<!\w{re.escape(head)}){re.escape(sep + rest)}(?!\w)")
 
@@ -458,7 +458,6 @@ def _agency_heads() -> tuple[str, ...]:
 def _listed_items(text: str, lines: list[tuple[int, str]]) -> list[dict]:
     out = []
     list_words = _cues("list")
-    n = len(lines)
     for i, (start, line) in enumerate(lines):
         head = line.strip(" *\t")
         if not head or not _is_upper_heading(head):

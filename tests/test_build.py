@@ -140,9 +140,11 @@ def test_corpus_build_reports_the_typos(corpus_graph: Path):
 
 
 def test_large_builds_check_the_shapes_piece_by_piece(tmp_path, monkeypatch):
+    """Above the limits: the shapes checked piece by piece, the store loaded by a child process."""
     import kg.build as kb
 
     monkeypatch.setattr(kb, "SHACL_PYSHACL_LIMIT", 0)
+    monkeypatch.setattr(kb, "STORE_CHILD_FILES", 0)
     src = tmp_path / "src"
     src.mkdir()
     for f in sorted(CORPUS.glob("*.txt")):
@@ -150,6 +152,8 @@ def test_large_builds_check_the_shapes_piece_by_piece(tmp_path, monkeypatch):
     r = build([src], out=tmp_path / "g", extractor=sample_extractor)
     assert r.conforms is True
     assert "SHACL shapes checked piece by piece" in (tmp_path / "g" / "shacl.txt").read_text(encoding="utf-8")
+    from kg.store import open_store
+    assert len(open_store(tmp_path / "g")) == r.triples
     # a broken piece is seen: the next build is a no-op for the pieces, so break one and check again
     piece = next(p for p in graph_files(tmp_path / "g") if p.stem == "tuyen-quang")
     lines = piece.read_text(encoding="utf-8").splitlines()
@@ -191,36 +195,44 @@ def test_the_pieces_are_the_graph_of_the_whole_corpus(corpus_graph: Path):
     assert pieces == whole
 
 
-def test_incremental_builds_of_a_generated_corpus_equal_full_builds(tmp_path):
+def test_incremental_builds_of_a_generated_corpus_equal_full_builds(tmp_path, monkeypatch):
     """Thirty documents in eight provinces (the benchmark's generator, live extractor): after a file
     is edited near the top (its offsets move), one is added and one removed, each incremental
-    build equals a full build of the same files, and only the provinces concerned are resolved."""
+    build equals a full build of the same files, and only the provinces concerned are resolved.
+    The first build loads its store from the pieces as the workers write them, and every build
+    checks the shapes piece by piece, keeping the checks of the pieces it leaves alone."""
     import sys
+
+    import kg.build as kb
+    from kg.store import open_store
+    monkeypatch.setattr(kb, "STORE_CHILD_FILES", 0)
+    monkeypatch.setattr(kb, "SHACL_PYSHACL_LIMIT", 0)
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from benchmarks.generate_corpus import generate, generate_one
 
     src = tmp_path / "src"
     files = generate(30, src)
-    build([src], out=tmp_path / "inc", jobs=2, shacl=False)
+    assert build([src], out=tmp_path / "inc", jobs=2).conforms
 
     def same_as_full(step: str) -> None:
         shutil.rmtree(tmp_path / "full", ignore_errors=True)
-        build([src], out=tmp_path / "full", shacl=False)
+        build([src], out=tmp_path / "full")
         a, b = _outputs(tmp_path / "inc"), _outputs(tmp_path / "full")
         assert a.keys() == b.keys(), step
         assert [k for k in a if a[k] != b[k]] == [], step
+        assert set(open_store(tmp_path / "inc")) == set(open_store(tmp_path / "full")), step
 
     files[7].write_text("\n" + files[7].read_text(encoding="utf-8").replace("Nghị quyết", "Nghị  quyết", 1),
                         encoding="utf-8")
-    r = build([src], out=tmp_path / "inc", jobs=2, shacl=False)
-    assert (r.extracted, r.resolved) == (1, 1)
+    r = build([src], out=tmp_path / "inc", jobs=2)
+    assert (r.extracted, r.resolved, r.conforms) == (1, 1, True)
     same_as_full("edited")
     (src / "99999_added.txt").write_text(generate_one(31), encoding="utf-8")
-    r = build([src], out=tmp_path / "inc", jobs=2, shacl=False)
+    r = build([src], out=tmp_path / "inc", jobs=2)
     assert r.extracted == 1 and r.resolved < r.partitions
     same_as_full("added")
     files[3].unlink()      # the Hải Dương draft: the only file citing some central documents' dates
-    r = build([src], out=tmp_path / "inc", jobs=2, shacl=False)
+    r = build([src], out=tmp_path / "inc", jobs=2)
     assert r.files == 30
     same_as_full("removed")
 

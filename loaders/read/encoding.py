@@ -168,14 +168,14 @@ def fix_legacy(text: str, source: str) -> tuple[str, str | None, list[str]]:
     if max(hits.values()) < 2:
         return text, None, []
     n_words, before = vietnamese_ratio(text)
-    best, best_ratio, best_text = None, before, text
+    best, best_ratio = None, before
     for family, n_hits in sorted(hits.items(), key=lambda kv: -kv[1]):
         if n_hits < 2:
             continue
         converted = convert_legacy(text, family)
         _, ratio = vietnamese_ratio(converted)
         if ratio > best_ratio:
-            best, best_ratio, best_text = family, ratio, converted
+            best, best_ratio = family, ratio
     family = max(hits, key=hits.get)
     # Share of the non-ASCII words that carry the family's signature: near 1 for legacy text,
     # low for French or Spanish, whose ñ/ï only occasionally look like VNI.
