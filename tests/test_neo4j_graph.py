@@ -191,6 +191,21 @@ def test_cli_load_and_query_engines(neo4j_server, corpus_graph):
     assert any("26-CTr/TU" in line for line in outs["cypher"])
 
 
+
+def test_wipe_asks_then_starts_from_an_empty_database(driver, neo4j_server, loaded):
+    runner = CliRunner()
+    env = {"NEO4J_PASSWORD": ""}
+    driver.execute_query("CREATE (:Stray {note: 'not from the graph'})-[:KNOWS]->(:Stray)")
+    args = ["neo4j", "load", "--graph", str(loaded), "--uri", neo4j_server.uri, "--wipe"]
+    refused = runner.invoke(app, args, input="n\n", env=env)
+    assert refused.exit_code == 1 and "not wiped" in refused.output
+    assert driver.execute_query("MATCH (n:Stray) RETURN count(n) AS n").records[0]["n"] == 2
+    done = runner.invoke(app, args + ["--yes"], env=env)
+    assert done.exit_code == 0, done.output
+    assert driver.execute_query("MATCH (n:Stray) RETURN count(n) AS n").records[0]["n"] == 0
+    assert _db_state(driver) == _expected(loaded)
+    assert counts(driver)["nodes"] == len(_expected(loaded)[0])
+
 # --- the three engines -----------------------------------------------------------------------
 
 CASES = [("lineage", {"doc": "55-CTr/TU"}), ("lineage", {"doc": "11-CTr/TU"}),

@@ -11,6 +11,7 @@ import typer
 from kg.cli import app
 from kg.commands.neo4j import DatabaseOption, PasswordOption, UriOption, UserOption, _fail, neo4j_app
 from kg.commands.query import Format, parse_params
+from kg.neo4j.load import DEFAULT_BATCH
 
 
 def _connect(uri, user, password, database):
@@ -27,7 +28,7 @@ def load_command(
     graph: Annotated[Path, typer.Option("--graph", "-g", help="The folder `kg build` wrote.")] = Path("kg-graph"),
     wipe: Annotated[bool, typer.Option("--wipe", help="Empty the database first (asks, unless --yes).")] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before --wipe.")] = False,
-    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Rows per transaction.")] = 2000,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Rows per transaction.")] = DEFAULT_BATCH,
     uri: UriOption = None,
     user: UserOption = None,
     password: PasswordOption = None,
