@@ -55,7 +55,7 @@ from kg.partitions import (GLOBAL_PIECE, GRAPH_DIR, STATE_DIR, PartitionState, c
                            load_head, load_mentions, load_states, mentions_digest, partition_state, piece_name,
                            quality_spans, refs_by_source, remove_state, save_global, save_head, save_mentions,
                            save_state, titles_digest, view, write_quality, write_report_part)
-from kg.rdf import DEFAULT_BASE, PREFIXES, source_segments, write_lines
+from kg.rdf import DEFAULT_BASE, PREFIXES, merge_edge, source_segments, write_lines
 from kg.resolve import (Globals, Partition, _hash, _Resolver, global_unit, pack_mention, partition_of,
                         resolve_global, shared_nodes)
 from kg.shacl import PieceCheck, check_piece, conformance, validate
@@ -237,7 +237,9 @@ def _resolve_piece_now(key: str, files: list[tuple[str, str]], out: Path, base: 
     docs = part._r.docs
     own: set[str] = set()
     shared: set[str] = set()
-    write_lines(corpus, own.update, base, docs=docs, own=key, source_names=segments, shared_sink=shared.update)
+    edges: dict = {}
+    write_lines(corpus, own.update, base, docs=docs, own=key, source_names=segments, shared_sink=shared.update,
+                lineage_edges=edges)
     lines = sorted(own)
     del own
     piece = out / GRAPH_DIR / f"{piece_name(key)}.nt"
@@ -246,6 +248,7 @@ def _resolve_piece_now(key: str, files: list[tuple[str, str]], out: Path, base: 
     symbols, deep = part.global_reads()
     st = partition_state(out, key, corpus, docs, files, {f: mentions_digest(v) for f, v in by_file.items()},
                          sorted(shared), len(lines), symbols, deep)
+    st.lineage_edges = edges
     st.shacl = check_piece(lines) if shacl else None
     return st
 
@@ -437,9 +440,13 @@ def _build(paths: Iterable[str | Path], out: Path, jsonld: bool, jobs: int, base
     if glob_changed or not same_shared or not global_nt.is_file():
         shared = shared_nodes(glob, ((st.shared_docs, st.shared_agencies) for st in states.values()))
         lines: set[str] = set()
-        write_lines(shared, lines.update, base, docs=shared.documents, own="", source_names=segments)
+        edges: dict = {}
         for st in states.values():
             lines.update(st.shared_lines)
+            for key, (n, first) in st.lineage_edges.items():
+                merge_edge(edges, key, n, first)
+        write_lines(shared, lines.update, base, docs=shared.documents, own="", source_names=segments,
+                    lineage_edges=edges)
         ordered = sorted(lines)
         _write_lines(global_nt.with_suffix(".nt.new"), ordered)
         save_global_check(out, check_piece(ordered) if shacl else None)

@@ -104,10 +104,12 @@ def lineage(G, doc: list[str], p: Mapping[str, Any]) -> list[dict]:
             sts = G.edges[u, v, k]["statements"]
             if G.nodes[v].get("scope") is None:
                 continue
+            quote = min(s["quote"] for s in sts)
             rows.append({"doc": d, "from": u, "fromSymbol": _sym(G, u), "relation": k, "to": v, "toSymbol": _sym(G, v),
                          "toDate": _a(G, v, "date"), "toScope": G.nodes[v]["scope"],
-                         "central": G.nodes[v]["scope"] == "central", "quote": min(s["quote"] for s in sts),
-                         "sources": _join((s.get("source") for s in sts), " ")})
+                         "central": G.nodes[v]["scope"] == "central", "quote": quote,
+                         "source": min(s.get("source") for s in sts if s["quote"] == quote),
+                         "statements": len(sts)})
     return rows
 
 

@@ -195,6 +195,13 @@ def test_the_pieces_are_the_graph_of_the_whole_corpus(corpus_graph: Path):
     assert pieces == whole
 
 
+def test_lineage_edges_sum_up_their_statements(corpus_graph: Path):
+    """Each vk:LineageEdge (written per piece, or merged across provinces in the global piece
+    for edges from central documents) has its statements' count and smallest quote."""
+    from kg.store import open_store
+    assert lineage_edges_disagree(open_store(corpus_graph)) == []
+
+
 def test_incremental_builds_of_a_generated_corpus_equal_full_builds(tmp_path, monkeypatch):
     """Thirty documents in eight provinces (the benchmark's generator, live extractor): after a file
     is edited near the top (its offsets move), one is added and one removed, each incremental
@@ -235,6 +242,40 @@ def test_incremental_builds_of_a_generated_corpus_equal_full_builds(tmp_path, mo
     r = build([src], out=tmp_path / "inc", jobs=2)
     assert r.files == 30
     same_as_full("removed")
+    assert lineage_edges_disagree(open_store(tmp_path / "inc")) == []
+
+
+STATEMENTS_PER_EDGE = """PREFIX vk: <https://vankien.example.org/ontology#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+SELECT ?s ?relation ?o (COUNT(?st) AS ?n) (MIN(?q) AS ?quote) WHERE {
+  ?st a vk:Statement ; rdf:subject ?s ; rdf:object ?o ; vk:relation ?relation ; prov:value ?q .
+  FILTER (?relation IN ("implements", "continues", "concretizes"))
+} GROUP BY ?s ?relation ?o"""
+LINEAGE_EDGES = """PREFIX vk: <https://vankien.example.org/ontology#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+SELECT ?s ?relation ?o ?n ?quote ?path WHERE {
+  ?s vk:hasLineageEdge ?e . ?e rdf:subject ?s ; rdf:object ?o ; vk:relation ?relation ;
+     vk:statementCount ?n ; prov:value ?quote ; prov:wasDerivedFrom/vk:path ?path .
+}"""
+
+
+def lineage_edges_disagree(store) -> list:
+    """Edges whose vk:LineageEdge summary is not what their statements give (count, smallest
+    quote, a file stating that quote), or that have one summary but not the other."""
+    from kg.store import select
+    expected = {(r["s"], r["relation"], r["o"]): (r["n"], r["quote"]) for r in select(store, STATEMENTS_PER_EDGE)}
+    got = {(r["s"], r["relation"], r["o"]): (r["n"], r["quote"]) for r in select(store, LINEAGE_EDGES)}
+    bad = [k for k in expected.keys() | got.keys() if expected.get(k) != got.get(k)]
+    stating = {(r["s"], r["o"], r["quote"], r["path"]) for r in select(store, """
+        PREFIX vk: <https://vankien.example.org/ontology#> PREFIX prov: <http://www.w3.org/ns/prov#>
+        PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+        SELECT ?s ?o ?quote ?path WHERE { ?st a vk:Statement ; rdf:subject ?s ; rdf:object ?o ; prov:value ?quote ;
+                                            prov:wasDerivedFrom/vk:path ?path }""")}
+    bad += [r for r in select(store, LINEAGE_EDGES) if (r["s"], r["o"], r["quote"], r["path"]) not in stating]
+    assert expected, "no implements-like statement at all"
+    return bad
 
 
 def test_a_partitions_view_does_not_depend_on_how_the_global_stage_ran():

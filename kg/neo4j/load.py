@@ -46,9 +46,9 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from kg.neo4j.mapping import (FULLTEXT_LABELS, FULLTEXT_PROPERTIES, HASH, INDEXED_PROPERTIES, IGNORED_PREDICATES,
-                              KEY, LIST_PROPERTIES, PROV, RDF, REL_KEY, RESOURCE, STATEMENT_CLASSES, VK, XSD,
-                              Mapping, mapping)
+from kg.neo4j.mapping import (DERIVED_CLASSES, FULLTEXT_LABELS, FULLTEXT_PROPERTIES, HASH, INDEXED_PROPERTIES,
+                              IGNORED_PREDICATES, KEY, LIST_PROPERTIES, PROV, RDF, REL_KEY, RESOURCE, STATEMENT_CLASSES,
+                              VK, XSD, Mapping, mapping)
 
 DEFAULT_BATCH = 5_000        # rows per managed transaction, for the CLI and the library alike
 DEFAULT_WORKERS = 1          # batches written at once (2 costs the server more CPU than it overlaps on 2 busy cores)
@@ -382,6 +382,7 @@ def _graph_rows(graph_dir: str | Path, m: Mapping) -> Rows:
 
     statement_classes = STATEMENT_CLASSES
     statements = {s for s, r in subjects.items() if r[0] and not statement_classes.isdisjoint(r[0])}
+    derived_nodes = {s for s, r in subjects.items() if r[0] and not DERIVED_CLASSES.isdisjoint(r[0])}
     rows = Rows()
     entailed: set[tuple[str, str, str]] = set()
     derived = PROV + "wasDerivedFrom"
@@ -429,17 +430,17 @@ def _graph_rows(graph_dir: str | Path, m: Mapping) -> Rows:
 
     for s in sorted(subjects):
         rec = subjects[s]
-        if s not in statements and (rec[0] or rec[1] or rec[2] or s in bare):   # not only skos:inScheme
+        if s not in statements and s not in derived_nodes and (rec[0] or rec[1] or rec[2] or s in bare):
             node(s, rec)
     rel_types: dict[str, str | None] = {}
     for s, rec in subjects.items():
-        if s in statements:
+        if s in statements or s in derived_nodes:
             continue
         for p, o in rec[2]:
             rtype = rel_types.get(p, False)
             if rtype is False:
                 rtype = rel_types[p] = m.rel_type(p)
-            if rtype is None or o in statements or (s, p, o) in entailed:
+            if rtype is None or o in statements or o in derived_nodes or (s, p, o) in entailed:
                 continue
             if o not in rows.nodes:
                 node(o, None)

@@ -66,6 +66,10 @@ EXTERNAL_RELATIONS = {PROV + "wasDerivedFrom": "DERIVED_FROM"}
 IGNORED_PREDICATES = {SKOS + "inScheme"}       # points into the ontology, not at instance data
 LIST_PROPERTIES = {"asWritten", "dateSeen", "aliases"}
 STATEMENT_CLASSES = {VK + "Statement", VK + "Fulfilment"}
+# Summaries kg build derives for SPARQL's sake (see kg.rdf): Cypher aggregates the statement
+# relationships themselves, so these are not loaded (nor the links to them).
+DERIVED_CLASSES = {VK + "LineageEdge"}
+DERIVED_RELATIONS = {VK + "hasLineageEdge"}
 NATIVE_LANGUAGE = "vi"
 # The full-text index covers these (titles and subjects of documents, names of the rest).
 FULLTEXT_LABELS = ("Document", "PlannedDocument", "Task", "Agency")
@@ -184,6 +188,8 @@ def mapping() -> Mapping:
         if p != a or not s.startswith(VK):
             continue
         name = local(s)
+        if s in DERIVED_CLASSES or s in DERIVED_RELATIONS:
+            continue
         if o == OWL + "Class" and s not in STATEMENT_CLASSES:
             m.classes[s] = name
         elif o == OWL + "ObjectProperty":
