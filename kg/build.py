@@ -55,7 +55,7 @@ from kg.partitions import (GLOBAL_PIECE, GRAPH_DIR, STATE_DIR, PartitionState, c
                            load_head, load_mentions, load_states, mentions_digest, partition_state, piece_name,
                            quality_spans, refs_by_source, remove_state, save_global, save_head, save_mentions,
                            save_state, titles_digest, view, write_quality, write_report_part)
-from kg.rdf import DEFAULT_BASE, PREFIXES, merge_edge, source_segments, write_lines
+from kg.rdf import DEFAULT_BASE, PREFIXES, merge_edge, source_provinces, source_segments, write_lines
 from kg.resolve import (Globals, Partition, _hash, _Resolver, global_unit, pack_mention, partition_of,
                         resolve_global, shared_nodes)
 from kg.shacl import PieceCheck, check_piece, conformance, validate
@@ -249,6 +249,7 @@ def _resolve_piece_now(key: str, files: list[tuple[str, str]], out: Path, base: 
     st = partition_state(out, key, corpus, docs, files, {f: mentions_digest(v) for f, v in by_file.items()},
                          sorted(shared), len(lines), symbols, deep)
     st.lineage_edges = edges
+    st.source_provinces = source_provinces(corpus)
     st.shacl = check_piece(lines) if shacl else None
     return st
 
@@ -446,7 +447,8 @@ def _build(paths: Iterable[str | Path], out: Path, jsonld: bool, jobs: int, base
             for key, (n, first) in st.lineage_edges.items():
                 merge_edge(edges, key, n, first)
         write_lines(shared, lines.update, base, docs=shared.documents, own="", source_names=segments,
-                    lineage_edges=edges)
+                    lineage_edges=edges, source_provinces={f: p for st in states.values()
+                                                           for f, p in st.source_provinces.items()})
         ordered = sorted(lines)
         _write_lines(global_nt.with_suffix(".nt.new"), ordered)
         save_global_check(out, check_piece(ordered) if shacl else None)

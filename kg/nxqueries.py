@@ -160,6 +160,8 @@ def conflicts(G, doc, p) -> list[dict]:
         concerns = _out(G, n, "CONCERNS")
         if doc is not None and not set(concerns) & set(doc):
             continue
+        if p.get("p_province") is not None and _province(G, n) != p["p_province"]:
+            continue
         evidence = _out(G, n, "EVIDENCE")
         ev = G.nodes[evidence[0]] if evidence else {}
         for aw in d.get("asWritten") or [None]:

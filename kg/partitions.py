@@ -66,6 +66,7 @@ class PartitionState:
     shared_agencies: dict = field(default_factory=dict)
     shared_lines: list[str] = field(default_factory=list)
     lineage_edges: dict = field(default_factory=dict)   # its statements of edges from shared documents
+    source_provinces: dict = field(default_factory=dict)  # its files' provinces (kg.rdf.source_provinces)
     counts: dict[str, int] = field(default_factory=dict)    # quality records by kind
     title: str = ""                                 # the province's name, for quality.md
     documents: int = 0
@@ -75,7 +76,7 @@ class PartitionState:
     shacl: Any = None                               # kg.shacl.PieceCheck of its piece (None: not checked)
 
     def shared(self) -> tuple:
-        return self.shared_docs, self.shared_agencies, self.shared_lines, self.lineage_edges
+        return self.shared_docs, self.shared_agencies, self.shared_lines, self.lineage_edges, self.source_provinces
 
 
 def state_path(out: Path, key: str, part: str = "pickle") -> Path:

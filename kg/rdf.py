@@ -129,7 +129,7 @@ class _Writer:
 
     def __init__(self, corpus: Corpus, base: str, sink, batch: int = 50_000, docs=None, own: str | None = None,
                  source_names: dict[str, str] | None = None, shared_sink=None,
-                 lineage_edges: dict | None = None) -> None:
+                 lineage_edges: dict | None = None, source_provinces: dict[str, str] | None = None) -> None:
         self.c = corpus
         self.docs = corpus.documents if docs is None else docs
         self.own = own
@@ -150,6 +150,7 @@ class _Writer:
         # (from, relation, to) -> [statements, smallest (quote, source path)]; see lineage()
         self.edges: dict[tuple[str, str, str], list] = {}
         self.lineage_edges = lineage_edges
+        self.source_provinces = source_provinces    # the global piece's: the partitions' files
 
     def iri(self, path: str) -> str:
         return "<" + self.base + iri_escape(path) + ">"
@@ -418,6 +419,11 @@ class _Writer:
                 self.evidence(st, f.evidence)
 
     def quality(self) -> None:
+        # a record's province is that of the document loaded from the file it was read in, so
+        # that a provincial office can list its own records (conflicts --param province=…)
+        province_of = self.source_provinces
+        if province_of is None:
+            province_of = source_provinces(self.c)
         for q in self.c.quality:
             # kind and message alone collided: "1001-CTr/TU planned … no issued document" is said
             # by the 1001-CTr/TU of every province, and the records merged into one with k
@@ -435,6 +441,8 @@ class _Writer:
                 self.add(s, V.resolvedTo, _lit(q.resolved_to))
             for k in q.documents:
                 self.add(s, V.concerns, self.doc(k))
+            if q.evidence and q.evidence[0].source in province_of:
+                self.add(s, V.inProvince, self.province(province_of[q.evidence[0].source]))
             for i, ev in enumerate(q.evidence):
                 e = self.iri(f"quality/{h}/evidence/{i}")
                 self.add(s, V.evidence, e)
@@ -479,6 +487,11 @@ class _Writer:
             self.add(e, V.statementCount, _int(n))
             self.add(e, _PROV_VALUE, _lit(q))
             self.add(e, _PROV_FROM, self.source(path))
+
+
+def source_provinces(corpus: Corpus) -> dict[str, str]:
+    """Source file -> province of the document loaded from it (files without one left out)."""
+    return {src: d.province for d in corpus.documents.values() if d.loaded and d.province for src in d.sources}
 
 
 def merge_edge(edges: dict, key: tuple[str, str, str], n: int, first: tuple[str, str]) -> None:

@@ -4,10 +4,12 @@
 // param: kind (optional) type_code_typo | issuer_code_typo | date_conflict | term_conflict |
 //   ambiguous_mention | unmatched_planned | unnumbered_resolved | extraction_error
 // param: doc (optional) only records about this document
+// param: province (optional) only records read in this province's files (Tuyên Quang or tuyen-quang)
 MATCH (record:QualityRecord)
 WHERE record.qualityKind IS NOT NULL AND record.severity IS NOT NULL AND record.comment IS NOT NULL
   AND ($p_kind IS NULL OR record.qualityKind = $p_kind)
   AND ($doc IS NULL OR EXISTS { (record)-[:CONCERNS]->(d) WHERE d.iri IN $doc })
+  AND ($p_province IS NULL OR EXISTS { (record)-[:IN_PROVINCE]->(p:Province) WHERE p.name = $p_province })
 CALL (record) {
   OPTIONAL MATCH (record)-[:CONCERNS]->(c)
   WITH DISTINCT coalesce(c.symbol, c.label) AS s WHERE s IS NOT NULL

@@ -212,6 +212,7 @@ CASES = [("lineage", {"doc": "55-CTr/TU"}), ("lineage", {"doc": "11-CTr/TU"}),
          ("lineage", {"doc": "11-CTr/TU@2021"}), ("implementers", {"doc": "21-NQ/TW"}),
          ("implementers", {"doc": "21-NQ/TW", "province": "tuyen-quang"}), ("cited-not-loaded", {}),
          ("cited-not-loaded", {"scope": "central"}), ("conflicts", {}), ("conflicts", {"kind": "type_code_typo"}),
+         ("conflicts", {"province": "Tuyên Quang"}),
          ("coverage", {}), ("coverage", {"province": "Tuyên Quang", "doc": "43-NQ/TW"}),
          ("planned-vs-issued", {}), ("planned-vs-issued", {"status": "issued"}), ("tasks-by-agency", {}),
          ("tasks-by-agency", {"agency": "ban tuyên giáo", "role": "lead"})]

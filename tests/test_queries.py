@@ -143,6 +143,21 @@ def test_acceptance_12_CT_TU_resolves_with_a_record(corpus_graph: Path):
     assert run_sparql('SELECT ?d WHERE { ?d vk:symbol "12-CT/TU" }', graph_dir=corpus_graph) == []
 
 
+
+def test_conflicts_of_one_province(corpus_graph: Path):
+    """A provincial office lists the records read in its own files: the 12-CT/TU typo is Tuyên
+    Quang's, none of Hải Dương's records is in Tuyên Quang's list, and the slug works too."""
+    every = {r["record"] for r in run_named("conflicts", {}, graph_dir=corpus_graph)}
+    tq = run_named("conflicts", {"province": "Tuyên Quang"}, graph_dir=corpus_graph)
+    hd = run_named("conflicts", {"province": "Hải Dương"}, graph_dir=corpus_graph)
+    assert any(r["asWritten"] == "12-CT/TU" for r in tq)
+    assert tq and hd and not {r["record"] for r in tq} & {r["record"] for r in hd}
+    assert {r["record"] for r in tq} | {r["record"] for r in hd} <= every
+    assert {r["source"] for r in tq}.isdisjoint({r["source"] for r in hd})
+    assert [r["record"] for r in run_named("conflicts", {"province": "tuyen-quang"}, graph_dir=corpus_graph)] == \
+        [r["record"] for r in tq]
+
+
 def test_acceptance_hai_duong_never_merges_with_tuyen_quang(corpus_graph: Path):
     rows = run_sparql("""
         PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
