@@ -39,9 +39,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-CASES = [("lineage", {"doc": "55-CTr/TU"}), ("implementers", {"doc": "21-NQ/TW"}),
+CASES = [("lineage", {"doc": "55-CTr/TU"}), ("lineage", {"doc": "55-CTr/TU", "province": "Tuyên Quang"}),
+         ("implementers", {"doc": "21-NQ/TW"}),
          ("implementers", {"doc": "43-NQ/TW"}), ("cited-not-loaded", {"scope": "central"}),
-         ("conflicts", {"kind": "type_code_typo"}), ("coverage", {"doc": "43-NQ/TW"}),
+         ("conflicts", {"kind": "type_code_typo"}), ("conflicts", {"kind": "type_code_typo", "province": "Tuyên Quang"}),
+         ("coverage", {"doc": "43-NQ/TW"}),
          ("planned-vs-issued", {"status": "issued"}), ("tasks-by-agency", {"agency": "ban tuyên giáo", "role": "lead"})]
 ENGINES = ("sparql", "cypher", "networkx")
 
