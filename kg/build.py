@@ -58,7 +58,7 @@ from kg.partitions import (GLOBAL_PIECE, GRAPH_DIR, STATE_DIR, PartitionState, c
 from kg.rdf import DEFAULT_BASE, PREFIXES, merge_edge, source_provinces, source_segments, write_lines
 from kg.resolve import (Globals, Partition, _hash, _Resolver, global_unit, pack_mention, partition_of,
                         resolve_global, shared_nodes)
-from kg.shacl import PieceCheck, check_piece, conformance, validate
+from kg.shacl import PieceCheck, check_piece, compiled_shapes, conformance, validate
 from kg.store import STORE_DIR, dump_turtle, update_store, write_store
 
 # written in the store folder once it holds graph/*.nt; without it (a store from an older build,
@@ -267,6 +267,7 @@ class _CheckApart:
         import multiprocessing as mp
 
         self.lines = lines
+        compiled_shapes()                # compiled here once (rdflib parses the shapes), not per child
         ctx = mp.get_context("fork")
         self.recv, send = ctx.Pipe(duplex=False)
         self.child = ctx.Process(target=_check_into, args=(lines, send), daemon=True)
