@@ -260,8 +260,9 @@ def _resolve_piece_now(key: str, files: list[tuple[str, str]], out: Path, base: 
 class _CheckApart:
     """:func:`check_piece` in a forked child while this process writes the piece, its Turtle
     and its state: an incremental build re-resolves one province in the main process, where the
-    second core would idle (10k documents: a second of the piece's 2.7). If the child fails, the
-    check runs here."""
+    second core would idle (10k documents: about half a second of the piece's two). The child is
+    joined before anything else is forked or the store loader's input closed (it holds a copy of
+    that pipe). If the child fails, the check runs here."""
 
     def __init__(self, lines: list[str]):
         import multiprocessing as mp
