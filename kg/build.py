@@ -240,8 +240,9 @@ def _resolve_piece_now(key: str, files: list[tuple[str, str]], out: Path, base: 
     own: set[str] = set()
     shared: set[str] = set()
     edges: dict = {}
+    provinces = source_provinces(corpus)
     write_lines(corpus, own.update, base, docs=docs, own=key, source_names=segments, shared_sink=shared.update,
-                lineage_edges=edges)
+                lineage_edges=edges, source_provinces=provinces)
     lines = sorted(own)
     del own
     apart = _CheckApart(lines) if shacl and check_apart else None
@@ -252,7 +253,7 @@ def _resolve_piece_now(key: str, files: list[tuple[str, str]], out: Path, base: 
     st = partition_state(out, key, corpus, docs, files, {f: mentions_digest(v) for f, v in by_file.items()},
                          sorted(shared), len(lines), symbols, deep)
     st.lineage_edges = edges
-    st.source_provinces = source_provinces(corpus)
+    st.source_provinces = provinces
     st.shacl = apart.result() if apart else (check_piece(lines) if shacl else None)
     return st
 

@@ -150,7 +150,7 @@ class _Writer:
         # (from, relation, to) -> [statements, smallest (quote, source path)]; see lineage()
         self.edges: dict[tuple[str, str, str], list] = {}
         self.lineage_edges = lineage_edges
-        self.source_provinces = source_provinces    # the global piece's: the partitions' files
+        self.source_provinces = source_provinces    # file -> province; None: from this corpus
 
     def iri(self, path: str) -> str:
         return "<" + self.base + iri_escape(path) + ">"
@@ -341,7 +341,6 @@ class _Writer:
             self.add(s, V.cites, o)
             if r.relation in IMPLEMENTS_FAMILY:
                 self.add(s, V.implements, o)
-            if r.relation in IMPLEMENTS_FAMILY:
                 merge_edge(self.edges, (s, r.relation, o), 1, (r.evidence.quote or "", r.evidence.source))
             st = self.iri(f"stmt/{_h(docs[r.source].path, r.relation, docs[r.target].path, r.evidence.source)}")
             self.add(st, _TYPE, V.Statement)

@@ -440,7 +440,7 @@ def _graph_rows(graph_dir: str | Path, m: Mapping) -> Rows:
             rtype = rel_types.get(p, False)
             if rtype is False:
                 rtype = rel_types[p] = m.rel_type(p)
-            if rtype is None or o in statements or o in derived_nodes or (s, p, o) in entailed:
+            if rtype is None or o in statements or (s, p, o) in entailed:   # vk:hasLineageEdge has no type
                 continue
             if o not in rows.nodes:
                 node(o, None)
