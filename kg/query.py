@@ -197,7 +197,56 @@ def run_named(name: str, params: Mapping[str, str] | None = None, graph_dir: str
     get_query(name)   # an unknown name is reported before a missing graph
     store = store or open_store(graph_dir)
     text, candidates = bind_named(name, params, store)
-    return add_candidates(select(store, text, name=name), candidates)
+    text, keys = split_order_by(text)
+    return add_candidates(sort_rows(select(store, text, name=name), keys), candidates)
+
+
+_ORDER_BY = re.compile(r"\n\s*ORDER\s+BY\s+((?:(?:ASC|DESC)\(\?\w+\)|\?\w+)(?:\s+(?:(?:ASC|DESC)\(\?\w+\)|\?\w+))*)\s*$",
+                       re.IGNORECASE)
+_ORDER_KEY = re.compile(r"(ASC|DESC)?\(?\?(\w+)\)?", re.IGNORECASE)
+
+
+def split_order_by(text: str) -> tuple[str, list[tuple[str, bool]]]:
+    r"""A query without its final ``ORDER BY`` of projected variables, and those keys as
+    ``(variable, descending)``; the text unchanged and no keys when it ends otherwise.
+
+    pyoxigraph reads each string it compares from the store again (sorting 1,147 rows of
+    tasks-by-agency took 50 ms of 145 at 10k documents); the rows are decoded anyway, and
+    :func:`sort_rows` sorts them the same way in Python.
+
+    >>> split_order_by("SELECT ?a ?b WHERE { ?a ?p ?b }\nORDER BY DESC(?b) ?a")
+    ('SELECT ?a ?b WHERE { ?a ?p ?b }', [('b', True), ('a', False)])
+    >>> split_order_by("SELECT ?a WHERE { ?a ?p ?b }\nORDER BY ?b")[1]     # ?b is not projected
+    []
+    """
+    m = _ORDER_BY.search(text)
+    if not m:
+        return text, []
+    keys = [(k.group(2), (k.group(1) or "").upper() == "DESC") for k in _ORDER_KEY.finditer(m.group(1))]
+    head = re.search(r"SELECT(.*?)\bWHERE\b", text, re.IGNORECASE | re.DOTALL)
+    projected = set(re.findall(r"\?(\w+)", head.group(1))) if head else set()
+    if "*" in (head.group(1) if head else "") or not all(k in projected for k, _ in keys):
+        return text, []
+    return text[:m.start()], keys
+
+
+def sort_rows(rows: list[dict[str, Any]], keys: list[tuple[str, bool]]) -> list[dict[str, Any]]:
+    """Rows in SPARQL's ORDER BY order of ``keys``: unbound first, numbers by value, strings
+    (literals and IRIs, as :func:`kg.store.term_value` gives them) by code point.
+
+    >>> sort_rows([{"a": "b"}, {"a": None}, {"a": "B"}, {"a": 2}], [("a", False)])
+    [{'a': None}, {'a': 2}, {'a': 'B'}, {'a': 'b'}]
+    """
+    def key(name: str):
+        def k(row):
+            v = row.get(name)
+            if v is None:
+                return (0, 0)
+            return (1, v) if isinstance(v, (int, float)) else (2, str(v))
+        return k
+    for name, descending in reversed(keys):       # stable sorts, the last key first
+        rows.sort(key=key(name), reverse=descending)
+    return rows
 
 
 def check_params(q: NamedQuery, params: Mapping[str, str]) -> None:
