@@ -36,7 +36,7 @@ $(NEO4J_STAMP): tools/neo4j/pom.xml $(wildcard tools/neo4j/src/main/java/vankien
 	touch $@
 
 test: venv jars chromium
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -rfE
 
 # Neo4j with the demo corpus: build it, start the bundled Neo4j 5.26 (127.0.0.1, no auth),
 # load the graph and print the Bolt URI for Neo4j Browser or cypher-shell (`kg neo4j stop` stops it).

@@ -287,8 +287,10 @@ def run_sparql(query: str, graph_dir: str | Path | None = None, store: ox.Store 
     return select(store, query)
 
 
-def format_rows(rows: list[dict[str, Any]], fmt: str = "table") -> str:
-    """``json`` (a list of row objects), ``csv`` or a plain-text ``table``."""
+def format_rows(rows: list[dict[str, Any]], fmt: str = "table", hide_iris: bool = False) -> str:
+    """``json`` (a list of row objects), ``csv`` or a plain-text ``table``. ``hide_iris`` leaves
+    the columns of IRIs out of a table (a named query has readable columns next to them) and
+    says which; ad-hoc queries show every column they select."""
     if fmt == "json":
         return json.dumps(rows, ensure_ascii=False, indent=1, default=str)
     cols: list[str] = []
@@ -304,10 +306,11 @@ def format_rows(rows: list[dict[str, Any]], fmt: str = "table") -> str:
     from rich.console import Console
     from rich.table import Table
 
-    # IRIs are for programs (json/csv); the table shows the readable columns
-    iri_cols = {c for c in cols if rows and all(str(r.get(c) or "").startswith(("http://", "https://"))
-                                                for r in rows if r.get(c) is not None)}
-    cols = [c for c in cols if c not in iri_cols] or cols
+    iri_cols = [c for c in cols if hide_iris and rows and all(str(r.get(c) or "").startswith(("http://", "https://"))
+                                                               for r in rows if r.get(c) is not None)]
+    if len(iri_cols) == len(cols):
+        iri_cols = []
+    cols = [c for c in cols if c not in iri_cols]
 
     table = Table(show_lines=False)
     for c in cols:
@@ -316,7 +319,8 @@ def format_rows(rows: list[dict[str, Any]], fmt: str = "table") -> str:
         table.add_row(*["" if r.get(c) is None else _short(r.get(c)) for c in cols])
     console = Console(width=200, record=True, file=io.StringIO())
     console.print(table)
-    console.print(f"{len(rows)} row(s)")
+    console.print(f"{len(rows)} row(s)" + (f"; columns of IRIs not shown: {', '.join(iri_cols)} (--format json or csv)"
+                                           if iri_cols else ""))
     return console.export_text()
 
 

@@ -38,7 +38,7 @@ ELI = Namespace("http://data.europa.eu/eli/ontology#")
 DOCTYPE = "https://vankien.example.org/ontology/doctype/"
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 PREFIXES = {"vk": VK, "prov": PROV, "skos": SKOS, "dct": DCTERMS, "org": ORG, "eli": ELI,
-            "foaf": FOAF, "owl": OWL, "rdfs": RDFS, "xsd": XSD}
+            "foaf": FOAF, "owl": OWL, "rdf": RDF, "rdfs": RDFS, "xsd": XSD}
 
 # contract-side names of the relations, as the vk: property local names
 IMPLEMENTS_FAMILY = {"implements", "continues", "concretizes"}

@@ -111,6 +111,15 @@ def test_cli(sample_graph: Path, tmp_path: Path):
     assert out.exit_code == 0 and json.loads(out.output) == [{"n": 5}]
     out = r.invoke(app, ["sparql", "SELECT nonsense", "--graph", str(sample_graph)])
     assert out.exit_code == 2 and "syntax" in out.output
+    # a table of an ad-hoc query shows every column it selects, IRIs too (shortened); a named
+    # query's table leaves its IRI columns to json/csv and says so; --columns shows what it names
+    out = r.invoke(app, ["sparql", "SELECT ?type (COUNT(*) AS ?n) WHERE { ?a vk:leads ?x . ?x a ?type } GROUP BY ?type",
+                         "--graph", str(sample_graph)])
+    assert out.exit_code == 0 and "type" in out.output and "ontology#Task" in out.output, out.output
+    out = r.invoke(app, ["query", "implementers", "--param", "doc=21-NQ/TW", "--graph", str(sample_graph)])
+    assert out.exit_code == 0 and "26-CTr/TU" in out.output and "not shown: doc, implementer" in out.output, out.output
+    out = r.invoke(app, ["query", "implementers", "-p", "doc=21-NQ/TW", "-g", str(sample_graph), "-c", "implementer,symbol"])
+    assert out.exit_code == 0 and "doc/province/" in out.output and "not shown" not in out.output, out.output
     out = r.invoke(app, ["query", "conflicts", "--graph", str(tmp_path / "none")])
     assert out.exit_code == 2 and "kg build" in out.output
 

@@ -76,4 +76,4 @@ def query_command(
             err.print(f"[red]kg query: no column {', '.join(unknown)}; the columns are {', '.join(rows[0])}[/red]")
             raise typer.Exit(2)
         rows = [{c: r.get(c) for c in wanted} for r in rows]
-    typer.echo(format_rows(rows, fmt.value), nl=False)
+    typer.echo(format_rows(rows, fmt.value, hide_iris=not columns), nl=False)
