@@ -159,15 +159,16 @@ def slim_record(rec: dict) -> dict:
     return out
 
 
-def _extract_to_cache(path: str, cached: str, extractor: Callable[[str], dict] | None = None) -> bytes:
-    """Extract one file and write its cache entry; runs in the workers, so the parent only
-    unpickles (no per-file serialization in the one process that everything waits on)."""
-    data = pickle.dumps(slim_record((extractor or _extract_one)(path)), protocol=pickle.HIGHEST_PROTOCOL)
+def _extract_to_cache(path: str, cached: str, extractor: Callable[[str], dict] | None = None) -> dict:
+    """Extract one file, write its cache entry and return what the entry holds; runs in the
+    workers, so the parent only unpickles (no per-file serialization in the one process that
+    everything waits on)."""
+    rec = slim_record((extractor or _extract_one)(path))
     tmp = cached + ".tmp"
     with open(tmp, "wb") as fh:
-        fh.write(data)
+        pickle.dump(rec, fh, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, cached)
-    return data
+    return rec
 
 
 def _cache_name(sha: str, fp: str) -> str:
@@ -194,7 +195,7 @@ def _load_ext(path: str, sha: str, cache_dir: Path, extractor: Callable[[str], d
         with open(cached, "rb") as fh:
             ext = pickle.load(fh)
     except (OSError, EOFError, pickle.UnpicklingError):
-        ext = pickle.loads(_extract_to_cache(path, str(cached), extractor))
+        ext = _extract_to_cache(path, str(cached), extractor)
     ext["source"] = path                 # the path as given in this build, whatever the cache saw
     ext["sha256"] = sha
     return ext

@@ -381,8 +381,13 @@ def _graph_rows(graph_dir: str | Path, m: Mapping) -> Rows:
         return props
 
     statement_classes = STATEMENT_CLASSES
-    statements = {s for s, r in subjects.items() if r[0] and not statement_classes.isdisjoint(r[0])}
-    derived_nodes = {s for s, r in subjects.items() if r[0] and not DERIVED_CLASSES.isdisjoint(r[0])}
+    statements, derived_nodes = set(), set()
+    for s, r in subjects.items():
+        if r[0]:
+            if not statement_classes.isdisjoint(r[0]):
+                statements.add(s)
+            if not DERIVED_CLASSES.isdisjoint(r[0]):
+                derived_nodes.add(s)
     rows = Rows()
     entailed: set[tuple[str, str, str]] = set()
     derived = PROV + "wasDerivedFrom"
