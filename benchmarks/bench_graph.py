@@ -150,14 +150,20 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--rdflib-runs", type=int, default=5)
     ap.add_argument("--rdflib-timeout", type=float, default=120.0,
                     help="seconds after which one query's rdflib runs are stopped and reported as such")
+    ap.add_argument("--shared-central", action="store_true",
+                    help="every copy cites the same central documents (generate_corpus.py's stress case)")
     ap.add_argument("--keep-cache", action="store_true",
                     help="reuse extractions from an earlier run (the full build is then not from scratch)")
     args = ap.parse_args(argv)
 
     corpus, out = args.work / "corpus", args.work / "graph"
-    if not corpus.exists() or len(list(corpus.glob("*.txt"))) != args.n:
-        shutil.rmtree(corpus, ignore_errors=True)       # another size's corpus
-        generate(args.n, corpus)
+    kind = corpus / ".generated"            # which generator mode wrote the corpus
+    mode = "shared-central" if args.shared_central else "generations"
+    if (not corpus.exists() or len(list(corpus.glob("*.txt"))) != args.n
+            or not kind.is_file() or kind.read_text() != mode):
+        shutil.rmtree(corpus, ignore_errors=True)       # another size's or mode's corpus
+        generate(args.n, corpus, shared_central=args.shared_central)
+        kind.write_text(mode)
     if out.exists() and not args.keep_cache:
         shutil.rmtree(out)                 # a full build is from scratch: no cached extraction
     t = time.perf_counter()
@@ -178,7 +184,7 @@ def main(argv: list[str] | None = None) -> dict:
     added = corpus / f"{args.n:05d}_added.txt"
     changes = [("touched", lambda: first.write_text(first.read_text(encoding="utf-8") + "\n", encoding="utf-8")),
                ("edited", lambda: first.write_text("\n" + first.read_text(encoding="utf-8"), encoding="utf-8")),
-               ("added", lambda: added.write_text(generate_one(args.n), encoding="utf-8"))]
+               ("added", lambda: added.write_text(generate_one(args.n, shared_central=args.shared_central), encoding="utf-8"))]
     incremental = {}
     for name, change in changes:
         change()
