@@ -222,10 +222,12 @@ def split_order_by(text: str) -> tuple[str, list[tuple[str, bool]]]:
     m = _ORDER_BY.search(text)
     if not m:
         return text, []
-    keys = [(k.group(2), (k.group(1) or "").upper() == "DESC") for k in _ORDER_KEY.finditer(m.group(1))]
     head = re.search(r"SELECT(.*?)\bWHERE\b", text, re.IGNORECASE | re.DOTALL)
-    projected = set(re.findall(r"\?(\w+)", head.group(1))) if head else set()
-    if "*" in (head.group(1) if head else "") or not all(k in projected for k, _ in keys):
+    if not head or "*" in head.group(1):
+        return text, []
+    projected = set(re.findall(r"\?(\w+)", head.group(1)))
+    keys = [(k.group(2), (k.group(1) or "").upper() == "DESC") for k in _ORDER_KEY.finditer(m.group(1))]
+    if not all(k in projected for k, _ in keys):
         return text, []
     return text[:m.start()], keys
 
@@ -306,9 +308,9 @@ def format_rows(rows: list[dict[str, Any]], fmt: str = "table", hide_iris: bool 
     from rich.console import Console
     from rich.table import Table
 
-    iri_cols = [c for c in cols if hide_iris and rows and all(str(r.get(c) or "").startswith(("http://", "https://"))
-                                                               for r in rows if r.get(c) is not None)]
-    if len(iri_cols) == len(cols):
+    iri_cols = [c for c in cols if all(str(r.get(c) or "").startswith(("http://", "https://"))
+                                       for r in rows if r.get(c) is not None)] if hide_iris and rows else []
+    if len(iri_cols) == len(cols):       # a table of IRIs only shows them
         iri_cols = []
     cols = [c for c in cols if c not in iri_cols]
 
