@@ -220,17 +220,19 @@ _GLOB: Globals | None = None
 
 def _resolve_piece(key: str, files: list[tuple[str, str]], out: Path, base: str, segments: dict[str, str],
                    cache_dir: Path, extractor: Callable[[str], dict] | None, shacl: bool,
-                   check_apart: bool = False) -> PartitionState:
+                   pending: dict[str, _Apart] | None = None) -> PartitionState:
     """Phase 3, per partition: resolve its files against the global stage, write its piece
     (``graph/<name>.nt.new``, sorted, and the Turtle twin), its global mentions and its part of
-    the quality report, check the shapes on it, and return its state."""
+    the quality report, check the shapes on it, and return its state. With ``pending``, a forked
+    child writes the Turtle and checks the shapes, left in ``pending[key]`` to be joined (its
+    check is the state's ``shacl``)."""
     with _no_cyclic_gc():
-        return _resolve_piece_now(key, files, out, base, segments, cache_dir, extractor, shacl, check_apart)
+        return _resolve_piece_now(key, files, out, base, segments, cache_dir, extractor, shacl, pending)
 
 
 def _resolve_piece_now(key: str, files: list[tuple[str, str]], out: Path, base: str, segments: dict[str, str],
                        cache_dir: Path, extractor: Callable[[str], dict] | None, shacl: bool,
-                       check_apart: bool) -> PartitionState:
+                       pending: dict[str, _Apart] | None) -> PartitionState:
     part = Partition([_load_ext(f, sha, cache_dir, extractor) for f, sha in files], key)
     by_file: dict[str, list[tuple]] = {f: [] for f, _ in files}
     for m in part.global_mentions:
@@ -246,69 +248,87 @@ def _resolve_piece_now(key: str, files: list[tuple[str, str]], out: Path, base: 
                 lineage_edges=edges, source_provinces=provinces)
     lines = sorted_lines(own)
     del own
-    apart = _CheckApart(lines) if shacl and check_apart else None
     piece = out / GRAPH_DIR / f"{piece_name(key)}.nt"
     _write_lines(piece.with_suffix(".nt.new"), lines)
-    dump_turtle(out, piece.with_suffix(".ttl"), PREFIXES, ntriples=piece.with_suffix(".nt.new"))
+    output = _Apart(_finish_piece, lines, piece.with_suffix(".ttl"), shacl, apart=pending is not None)
     symbols, deep = part.global_reads()
     st = partition_state(out, key, corpus, docs, files, {f: mentions_digest(v) for f, v in by_file.items()},
                          sorted(shared), len(lines), symbols, deep)
     st.lineage_edges = edges
     st.source_provinces = provinces
-    st.shacl = apart.result() if apart else (check_piece(lines) if shacl else None)
+    if pending is None:
+        st.shacl = output.result()
+    else:
+        pending[key] = output
     return st
 
 
-class _CheckApart:
-    """:func:`check_piece` in a forked child while this process writes the piece, its Turtle
-    and its state: an incremental build re-resolves one province in the main process, where the
-    second core would idle (10k documents: about half a second of the piece's two). The child is
-    joined before anything else is forked or the store loader's input closed (it holds a copy of
-    that pipe). If the child fails, the check runs here."""
+def _finish_piece(lines: list[bytes], ttl: Path, shacl: bool) -> PieceCheck | None:
+    """What a written piece still needs: its Turtle twin, and the check of the shapes on it (when
+    ``shacl``). From the lines, not the file: the build may rename the file meanwhile."""
+    dump_turtle(ttl.parent, ttl, PREFIXES, ntriples=b"\n".join(lines))
+    return check_piece([line.decode() for line in lines]) if shacl else None
 
-    def __init__(self, lines: list[str]):
+
+class _Apart:
+    """``fn(*args)`` in a forked child while this process goes on, joined by :meth:`result`: an
+    incremental build resolves one province in the main process, where the second core would
+    idle (at 10k documents, the Turtle and the shape check of a changed piece and of the global
+    piece, and the quality report, took 1.5 s of its 5). Without ``apart``, or if the child fails, ``fn`` runs here. The child is joined
+    before the store loader's input is closed (it holds a copy of that pipe)."""
+
+    def __init__(self, fn: Callable, *args, apart: bool = True):
+        self.fn, self.args, self.child, self.value = fn, args, None, None
+        if not apart:
+            self.value, self.args = fn(*args), ()
+            return
         import multiprocessing as mp
 
-        self.lines = lines
-        compiled_shapes()                # compiled here once (rdflib parses the shapes), not per child
         ctx = mp.get_context("fork")
         self.recv, send = ctx.Pipe(duplex=False)
-        self.child = ctx.Process(target=_check_into, args=(lines, send), daemon=True)
+        self.child = ctx.Process(target=_run_into, args=(fn, args, send), daemon=True)
         self.child.start()
         send.close()
 
     def result(self):
+        if self.child is None:
+            return self.value
         try:
-            out = self.recv.recv()
+            ok, value = self.recv.recv()
         except EOFError:                 # the child died without an answer
-            out = None
+            ok, value = False, None
         finally:
             self.recv.close()
             self.child.join()
-        return out if out is not None else check_piece(self.lines)
+            self.child = None
+        self.value = value if ok else self.fn(*self.args)
+        self.args = ()
+        return self.value
 
 
-def _check_into(lines: list[str], send) -> None:
+def _run_into(fn: Callable, args: tuple, send) -> None:
     try:
-        send.send(check_piece(lines))
-    except Exception:                    # noqa: BLE001 - the parent checks again and raises there
-        send.send(None)
+        send.send((True, fn(*args)))
+    except Exception:                    # noqa: BLE001 - the parent runs it again and raises there
+        send.send((False, None))
 
 
-def sorted_lines(lines: Iterable[str]) -> list[str]:
-    """N-Triples lines in code point order, compared as UTF-8 bytes (the same order): two str
-    of different widths (an ASCII line, a Vietnamese one) compare char by char, bytes by memcmp,
-    a third of the sort of a piece.
+def sorted_lines(lines: Iterable[str]) -> list[bytes]:
+    """N-Triples lines encoded as UTF-8 and sorted as bytes, which is code point order: two str
+    of different widths (an ASCII line, a Vietnamese one) compare char by char, bytes by memcmp
+    (a third of the sort of a piece), and the file is written without encoding them again.
 
     >>> sorted_lines(['<b> <p> "Đ" .', '<b> <p> "z" .', '<a> <p> "x" .'])
-    ['<a> <p> "x" .', '<b> <p> "z" .', '<b> <p> "Đ" .']
+    [b'<a> <p> "x" .', b'<b> <p> "z" .', b'<b> <p> "\\xc4\\x90" .']
     """
-    return sorted(lines, key=str.encode)
+    out = [line.encode() for line in lines]
+    out.sort()
+    return out
 
 
-def _write_lines(path: Path, lines: list[str]) -> None:
-    with open(path, "w", encoding="utf-8") as fh:
-        fh.write("\n".join(lines) + "\n" if lines else "")
+def _write_lines(path: Path, lines: list[bytes]) -> None:
+    with open(path, "wb") as fh:
+        fh.write(b"\n".join(lines) + b"\n" if lines else b"")
 
 
 def graph_files(out: str | Path, suffix: str = "nt") -> list[Path]:
@@ -460,6 +480,9 @@ def _build(paths: Iterable[str | Path], out: Path, jsonld: bool, jobs: int, base
                        shacl=shacl)
         pool = _pool(jobs, len(dirty))
         done: dict[str, PartitionState] = {}
+        pending: dict[str, _Apart] = {}          # pieces a child finishes, joined after the store step
+        if shacl and jobs > 1:
+            compiled_shapes()                    # here once (rdflib parses the shapes), not in each child
         if pool:
             with pool:
                 for future in as_completed([pool.submit(work, k, parts[k]) for k in dirty]):
@@ -469,7 +492,7 @@ def _build(paths: Iterable[str | Path], out: Path, jsonld: bool, jobs: int, base
                         loader.feed(out / GRAPH_DIR / f"{piece_name(st.key)}.nt.new")
         else:
             for k in dirty:
-                done[k] = work(k, parts[k], check_apart=jobs > 1)
+                done[k] = work(k, parts[k], pending=pending if jobs > 1 else None)
                 if loader:
                     loader.feed(out / GRAPH_DIR / f"{piece_name(k)}.nt.new")
         fresh = [done[k] for k in dirty]
@@ -502,18 +525,21 @@ def _build(paths: Iterable[str | Path], out: Path, jsonld: bool, jobs: int, base
                     lineage_edges=edges, source_provinces={f: p for st in states.values()
                                                            for f, p in st.source_provinces.items()})
         ordered = sorted_lines(lines)
-        apart = _CheckApart(ordered) if shacl and jobs > 1 else None
         _write_lines(global_nt.with_suffix(".nt.new"), ordered)
+        pending[GLOBAL_PIECE] = _Apart(_finish_piece, ordered, global_nt.with_suffix(".ttl"), shacl, apart=jobs > 1)
         counts = write_report_part(out, GLOBAL_PIECE, "Central and State documents", shared.quality, [], shared.documents)
         n_docs = len(shared.documents)
         _save_global_summary(out, {"triples": len(lines), "documents": n_docs, "counts": counts})
-        save_global_check(out, apart.result() if apart else (check_piece(ordered) if shacl else None))
         del lines, shared, ordered
         changed = [global_nt]
     else:
         changed = []
     summary = _load_global_summary(out)
     lap("global piece")
+    # the quality report is joined from its parts by a child while the store is brought up to date
+    counts = [summary["counts"], *(st.counts for st in states.values())]
+    report = _Apart(write_quality, out, [GLOBAL_PIECE, *states], counts, apart=jobs > 1)
+    n_quality = sum(n for c in counts for n in c.values())
 
     # 5. the store: updated by the difference of the pieces that changed, else loaded
     changed += [out / GRAPH_DIR / f"{piece_name(k)}.nt" for k in dirty]
@@ -541,7 +567,13 @@ def _build(paths: Iterable[str | Path], out: Path, jsonld: bool, jobs: int, base
     for stale in (out / "graph.nt", out / "graph.ttl"):      # the single files of older builds
         stale.unlink(missing_ok=True)
     lap("store")
-    if global_nt in changed or not global_nt.with_suffix(".ttl").is_file():
+    # the Turtle and the checks of the pieces finished apart, while the store was brought up to date
+    for k, output in pending.items():
+        if k == GLOBAL_PIECE:
+            save_global_check(out, output.result())
+        else:
+            states[k].shacl = output.result()
+    if not global_nt.with_suffix(".ttl").is_file():       # written with the piece; lost since
         dump_turtle(out, global_nt.with_suffix(".ttl"), PREFIXES, ntriples=global_nt)
     if jsonld:
         context = {p: str(ns) for p, ns in PREFIXES.items()}
@@ -552,7 +584,7 @@ def _build(paths: Iterable[str | Path], out: Path, jsonld: bool, jobs: int, base
         (out / "graph.jsonld").unlink()
     lap("turtle")
 
-    n_quality = write_quality(out, [GLOBAL_PIECE, *states], [summary["counts"], *(st.counts for st in states.values())])
+    report.result()
     for st in fresh:
         save_state(out, st)
     lap("quality")

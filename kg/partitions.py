@@ -179,12 +179,14 @@ def view(glob: Globals, files: list[tuple[str, str]], refs: dict, symbols: set[s
     names of its files (which depend on the names of all files)."""
     h = hashlib.sha256(titles.encode())
     by_symbol: dict[str, list] | None = None
+    docs = glob.documents
+    rows = []            # one repr for the whole partition: 144,000 small ones took 0.4 s at 10k files
     for path, _ in files:
-        h.update(repr((path, segments.get(path))).encode())
-        for idx, key in sorted(refs.get(path, ()), key=repr):   # the order the stage resolved them in does not matter
-            d = glob.documents[key]
-            h.update(repr((idx, d.path, d.symbol, d.date, d.ambiguous)).encode())
-        h.update(repr(sorted(spans.get(path, ()))).encode())
+        # in the order of the mentions (an index is unique in its file), not the one the stage resolved them in
+        found = [(idx, d.path, d.symbol, d.date, d.ambiguous)
+                 for idx, d in ((idx, docs[key]) for idx, key in sorted(refs.get(path, ())))]
+        rows.append((path, segments.get(path), found, sorted(spans.get(path, ()))))
+    h.update(repr(rows).encode())
     if symbols:
         by_symbol = {}
         for d in glob.documents.values():

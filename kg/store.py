@@ -160,15 +160,16 @@ def _lines(path: Path) -> list[str]:
 
 
 def dump_turtle(out: str | Path, path: str | Path, prefixes: Mapping[str, str],
-                ntriples: str | Path | None = None) -> None:
-    """Write the graph as Turtle with pyoxigraph's serializer: streamed from the sorted
-    ``ntriples`` file when given (3x faster than reading the store back, and in a stable,
-    readable order: subject by subject), else dumped from the store. The pieces are our own
-    output, so they are parsed without validating IRIs again (half the time)."""
+                ntriples: str | Path | bytes | None = None) -> None:
+    """Write the graph as Turtle with pyoxigraph's serializer: streamed from sorted N-Triples when
+    given, a file or its bytes (3x faster than reading the store back, and in a stable, readable
+    order: subject by subject), else dumped from the store. The pieces are our own output, so
+    they are parsed without validating IRIs again (half the time)."""
     prefixes = {k: str(v) for k, v in prefixes.items()}
     if ntriples is not None:
+        source = {"input": ntriples} if isinstance(ntriples, bytes) else {"path": str(ntriples)}
         with open(path, "wb") as fh:
-            ox.serialize(ox.parse(path=str(ntriples), format=ox.RdfFormat.N_TRIPLES, lenient=True), fh,
+            ox.serialize(ox.parse(**source, format=ox.RdfFormat.N_TRIPLES, lenient=True), fh,
                          format=ox.RdfFormat.TURTLE, prefixes=prefixes)
         return
     store = ox.Store.read_only(str(Path(out) / STORE_DIR))

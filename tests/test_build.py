@@ -297,3 +297,20 @@ def test_a_partitions_view_does_not_depend_on_how_the_global_stage_ran():
         views = {view(g, files, refs_by_source(g), set(), set(), quality_spans(g), titles_digest(g), {})
                  for g in (fresh, again, shuffled)}
         assert len(views) == 1, key
+
+
+def test_work_apart_returns_the_childs_answer_or_runs_here_if_the_child_fails():
+    """kg.build._Apart (a piece's Turtle and shape check, the quality report) runs in a forked
+    child; a child that fails leaves the work to this process, so nothing is lost."""
+    import os
+
+    from kg.build import _Apart
+    parent = os.getpid()
+    assert _Apart(os.getpid).result() != parent                  # it did run apart
+    assert _Apart(os.getpid, apart=False).result() == parent
+
+    def only_here(x: int) -> int:
+        if os.getpid() != parent:
+            raise RuntimeError("fails in the child")
+        return 2 * x
+    assert _Apart(only_here, 21).result() == 42
