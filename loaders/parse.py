@@ -97,7 +97,9 @@ def _noun_before_rx() -> re.Pattern[str]:
     # The lookahead for the nouns' first letters turns away most offsets of the window with
     # one class test instead of a try of every noun.
     firsts = re.escape("".join(sorted({n[0] for n in nouns})))
-    return re.compile(rf"(?=[{firsts}])(?P<noun>{alt})(?:\s+(?:{quals}))?\s*(?:số|so)?\s*:?\s*$", re.I)
+    # A qualifier is on the noun's line: "CHƯƠNG TRÌNH HÀNH ĐỘNG" (a title) then a paragraph
+    # opening "Hướng dẫn số 31-HD/BTCTW" is a Hướng dẫn, not a Chương trình "hướng dẫn".
+    return re.compile(rf"(?=[{firsts}])(?P<noun>{alt})(?:[^\S\n]+(?:{quals}))?\s*(?:số|so)?\s*:?\s*$", re.I)
 
 
 @cache
@@ -162,11 +164,12 @@ def fold(s: str) -> str:
 
 YEAR_ONLY = re.compile(r"\s*,?\s*\(?\s*(?:ban hành\s+)?năm\s+(?P<y>(?:19|20)\d\d)\b\s*\)?", re.I)
 # Capitalized organization names ("Bộ Nội vụ", "Ban Kinh tế Trung ương"): words stay capitalized
-# (or are the joiners "và", "các") up to the next lowercase word.
+# (or are the joiners "và", "các") up to the next lowercase word. A word does not end with a
+# period: the sentence's ("… của Đảng ủy Khối.") is not the name's.
 OTHER_BODY = re.compile(
-    r"(?P<body>(?:Bộ|Ban|Ủy ban|Văn phòng|Sở|Hội đồng|Đảng ủy|Đảng đoàn|Thường trực)\s+[A-ZĐ][^\s,;()]*"
-    r"(?:\s+(?!về\b|thực hiện\b|ban hành\b|quy định\b|hướng dẫn\b|tại\b|đã\b)[^\s,;()]+){0,6}?)"
-    r"(?=\s+(?:về|thực hiện|ban hành|quy định|hướng dẫn)\b|\s*[,;()]|\.\s|\s*$)")
+    r"(?P<body>(?:Bộ|Ban|Ủy ban|Văn phòng|Sở|Hội đồng|Đảng ủy|Đảng đoàn|Thường trực)\s+[A-ZĐ](?:[^\s,;()]*[^\s,;().])?"
+    r"(?:\s+(?!về\b|thực hiện\b|ban hành\b|quy định\b|hướng dẫn\b|tại\b|đã\b)[^\s,;()]*[^\s,;().]){0,6}?)"
+    r"(?=\s+(?:về|thực hiện|ban hành|quy định|hướng dẫn)\b|\s*[,;()]|\.\s|\.?\s*$)")
 TERM = re.compile(r"\s*,?\s*\(?\s*(?:khóa|khoá|nhiệm kỳ)\s+(?P<t>[IVXLC]+|\d{1,2})\b\s*\)?", re.I)
 PLENUM = re.compile(r"\s*,?\s*(?:của\s+)?Hội nghị\s+(?:lần thứ\s+\S+|Trung ương\s+\d+)\s+(?:của\s+)?", re.I)
 OF = re.compile(r"\s*,?\s*(?:của|do)\s+", re.I)

@@ -176,6 +176,24 @@ def test_noun_contradicting_code_is_read_by_the_noun_and_flagged():
     assert [w["kind"] for w in rec["warnings"]] == ["type_code_contradicts_noun"]
 
 
+def test_a_title_line_lends_its_noun_to_no_symbol_of_the_next_line():
+    # A program's title (c001's "CHƯƠNG TRÌNH HÀNH ĐỘNG") and then a paragraph opening on a
+    # Hướng dẫn (domain guide: 31-HD/BTCTW of 23/4/2025): "hướng dẫn" qualifies a noun only on
+    # its own line ("Công văn hướng dẫn số …" is a Công văn).
+    head = "TỈNH ỦY TUYÊN QUANG\nSố 55-CTr/TU\nTuyên Quang, ngày 31 tháng 01 năm 2024\nCHƯƠNG TRÌNH HÀNH ĐỘNG\n"
+    rec = extract_text(head + "Hướng dẫn số 31-HD/BTCTW ngày 23/4/2025 của Ban Tổ chức Trung ương.\n")
+    assert [r["symbol"] for r in rec["references"]] == ["31-HD/BTCTW"]
+    assert rec["warnings"] == []
+    rec = extract_text("Thực hiện Công văn hướng dẫn số 279-CV/BNCTU ngày 10/3/2024 của Ban Nội chính Tỉnh ủy.")
+    assert [r["symbol"] for r in rec["references"]] == ["279-CV/BNCTU"]
+
+
+def test_a_body_named_at_the_end_of_a_sentence_leaves_the_period_out():
+    # domain guide: 858CV/ĐUK, a Đảng ủy Khối công văn written without its hyphen
+    rec = extract_text("Thực hiện Công văn số 858CV/ĐUK ngày 3/5/2023 của Đảng ủy Khối.\nCác cấp ủy tổ chức thực hiện.")
+    assert [(r["symbol"], r["issuing_body"]) for r in rec["references"]] == [("858-CV/ĐUK", "Đảng ủy Khối")]
+
+
 def test_term_contradicting_date_is_flagged():
     # c003: 26-NQ/TW of 19/5/2018 is said to be of "khóa VII" (khóa XII).
     text = ("Tiếp tục thực hiện có hiệu quả Nghị quyết số 26-NQ/TW, ngày 19/5/2018 của Hội nghị lần thứ Bảy Ban Chấp hành "
