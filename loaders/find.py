@@ -5,7 +5,7 @@ Party symbols are ``NUMBER-TYPE/ISSUER`` (``43-NQ/TW``, ``02-ĐA/TU``), State sy
 ``NUMBER/YEAR/QH<term>`` (``45/2019/QH14``). The type codes come from
 ``data/doc_types.tsv`` and the issuer codes from ``data/issuers.tsv``; every variation met
 in practice (spaces around separators, en dashes, ``72-NQ-TW``, lowercase ``nq/tw``,
-``858CV/ĐUK``, ``72/NQ-TW`` written State-style) is found and normalized::
+``858CV/ĐUK``, ``72/NQ-TW`` written State-style, ASCII ``30/2020/ND-CP``) is found and normalized::
 
     >>> [m.symbol for m in find_symbols("Nghị quyết số 43 – NQ/TW và Nghị quyết 71/NQ-CP")]
     ['43-NQ/TW', '71/NQ-CP']
@@ -78,6 +78,14 @@ def _canon_type(code: str) -> str | None:
 def _canon_issuer(code: str) -> str | None:
     known = _party_issuers_by_upper().get(code.upper())
     return None if known is None else _issuer_spelling(known)
+
+
+def _state_issuer(code: str) -> str:
+    """A State issuer code as ``issuers.tsv`` spells it (``TTg``, ``UBND``), else as written."""
+    from loaders.tables import issuer_codes
+
+    row = issuer_codes().get(code.upper())
+    return row["code"] if row is not None and row["family"] == "state" else code
 
 
 @cache
@@ -159,12 +167,15 @@ def _build(m: re.Match[str]) -> SymbolMatch | None:
                                flags=["state_style_party_symbol"])
         if ctype is None and not stype.isupper():
             return None
-        code = ctype if ctype and stype.upper() == ctype.upper() else stype
-        iss = siss + (f"-{g['sunit']}" if g["sunit"] else "")
-        if code in ("CTr", "QĐi") and stype != code:
-            code = stype  # keep State codes as written unless they are canonical spellings
+        # a known code in any of its spellings (ASCII ``QD``, ``ND``; ``qđ``) is that code, and a
+        # known issuer (``TTG``, ``ubnd``) is spelled as the table does: one document, one symbol
+        code = ctype if ctype and ctype not in ("CTr", "QĐi") else stype
+        iss = _state_issuer(siss) + (f"-{g['sunit']}" if g["sunit"] else "")
+        flags = ["type_code_variant"] if code != stype else []
+        if iss != siss + (f"-{g['sunit']}" if g["sunit"] else ""):
+            flags.append("issuer_code_case")
         return SymbolMatch(m.start(), m.end(), written, g["snum"], code, iss, "state",
-                           int(g["syear"]) if g["syear"] else None)
+                           int(g["syear"]) if g["syear"] else None, flags)
     ptype, piss = g["ptype"], g["piss"]
     ctype = _canon_type(ptype)
     if ctype is None:

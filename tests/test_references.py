@@ -28,6 +28,10 @@ from loaders.parse import parse_tail
     ("Nghị định 30/2020/NĐ-CP", "30/2020/NĐ-CP", "state"),
     ("Luật số 45/2019/QH14", "45/2019/QH14", "state"),
     ("Số 44 /2005/QĐ-UBND", "44/2005/QĐ-UBND", "state"),
+    ("Nghị định 30/2020/ND-CP", "30/2020/NĐ-CP", "state"),             # ASCII type code (domain guide)
+    ("Quyết định 1740/QD-TTg", "1740/QĐ-TTg", "state"),
+    ("Nghị định 30/2020/nđ-cp", "30/2020/NĐ-CP", "state"),             # lowercase, as in slugs
+    ("Quyết định 601/QĐ-TTG", "601/QĐ-TTg", "state"),                  # the issuer as issuers.tsv spells it
 ])
 def test_symbol_variations(written, symbol, family):
     found = find_symbols(written)
@@ -37,6 +41,13 @@ def test_symbol_variations(written, symbol, family):
 @pytest.mark.parametrize("text", ["ngày 24/11/2023", "Quý I/2021", "nhiệm kỳ 2020-2025", "COVID-19", "Số           - CTr/TU"])
 def test_not_symbols(text):
     assert find_symbols(text) == []
+
+
+def test_a_state_document_written_in_ascii_and_in_vietnamese_is_one_reference():
+    text = ("Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05/3/2020 của Chính phủ về công tác văn thư; thực hiện "
+            "Nghị định 30/2020/ND-CP về thể thức văn bản.")
+    refs = extract_text(text)["references"]
+    assert [(r["symbol"], r["as_written"]) for r in refs] == [("30/2020/NĐ-CP", ["30/2020/NĐ-CP", "30/2020/ND-CP"])]
 
 
 @pytest.mark.parametrize("after, date", [
