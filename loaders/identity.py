@@ -27,7 +27,10 @@ BLANK_SYMBOL = re.compile(r"^\s*(?:[.…_]+|\s{2,})?\s*[-–]\s*(?P<type>[A-Za-z
 HEADING_LINE = re.compile(r"^[ \t*]*(?P<line>[^\n]+)$", re.M)
 SIGN_FOR = re.compile(r"^[ \t*]*(?P<cap>T/M|TM\.?|K/T|KT\.?|Q\.\s?)\s*(?P<org>[^\n*]+?)\**\s*$", re.M)
 PERSON = re.compile(r"^[ \t*]*(?P<name>(?:[A-ZĐ][a-zà-ỹđ]* ){1,4}[A-ZĐ][a-zà-ỹđ]+)\s*\**\s*$", re.M)
-PROVINCE_HEADER = re.compile(r"(?:TỈNH|THÀNH)\s+(?:ỦY|UỶ)\s+(?P<p>[A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ \-]+?)\s*$", re.M)
+CITY_HEADER = re.compile(r"^[ \t*]*THÀNH\s+(?:ỦY|UỶ)\b", re.M)
+# "TỈNH ỦY QUẢNG NINH", or "ĐẢNG BỘ TỈNH HẢI DƯƠNG" above a commune's or district's committee
+PROVINCE_HEADER = re.compile(r"(?:(?:TỈNH|THÀNH)\s+(?:ỦY|UỶ)|ĐẢNG\s+BỘ\s+(?:TỈNH|THÀNH\s+PHỐ))\s+"
+                             r"(?P<p>[A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ \-]+?)\s*$", re.M)
 SIGNED_BY = re.compile(r"Ký bởi:\s*(?:Tỉnh|Thành)\s+ủy\s+(?P<p>[A-ZĐ][\w \-]+?)\s*$", re.M | re.I)
 # SIGNED_BY as the engine can scan a whole text for it: case-insensitive, its opening "K" gives
 # the engine nothing to skip to, so it would try every offset. Here a case-sensitive class of
@@ -94,6 +97,7 @@ def document_identity(text: str, z: Zones | None = None) -> dict:
             doc["evidence"].append(m.group(0).strip())
             break
     # Place and date line: "Tuyên Quang, ngày 18 tháng 11 năm 2020".
+    place = None
     for m in re.finditer(r"^[ \t*]*(?P<place>[A-ZĐ][^\n,]{1,30}),\s*ngày\s*", head, re.M):
         d = DATE_WORDS.match(head, m.end() - 0) or DATE_WORDS.match(head, m.end())
         if not d:
@@ -102,7 +106,10 @@ def document_identity(text: str, z: Zones | None = None) -> dict:
         doc["date"] = iso
         if problem == "blank_date":
             doc["is_draft"] = True
-        doc["province"] = province_named(m["place"]) or m["place"].strip()
+        # the place is the province only when it names one: a provincial committee writes from its
+        # capital ("Hạ Long, ngày …" for Quảng Ninh), a commune's from the commune
+        doc["province"] = province_named(m["place"])
+        place = m["place"].strip()
         doc["evidence"].append(head[m.start():d.end()].strip())
         break
     # Title block: genre heading, "CỦA <body>", then the lowercase "thực hiện …" lines.
@@ -114,9 +121,9 @@ def document_identity(text: str, z: Zones | None = None) -> dict:
         if m:
             doc["province"] = province_named(m["p"]) or m["p"].title()
     if doc["province"] is None:
-        doc["province"] = _most_named_province(text)
+        doc["province"] = _most_named_province(text) or place
     if doc["issuing_body"] is None:
-        doc["issuing_body"] = _body_from_signature(doc)
+        doc["issuing_body"] = _body_from_signature(doc, city=bool(CITY_HEADER.search(head)))
     if doc["symbol"] is None and doc["number"] is None and doc["type"] and not doc["is_draft"]:
         doc["is_draft"] = bool(re.search(r"\bDỰ THẢO\b", head, re.I))
     if doc["term"] is None:
@@ -234,11 +241,16 @@ def _signature(text: str, z: Zones, doc: dict) -> None:
     doc["evidence"].append(f"{m.group(0).strip()} {title}")
 
 
-def _body_from_signature(doc: dict) -> str | None:
+def _body_from_signature(doc: dict, city: bool = False) -> str | None:
     """No "CỦA …" under the title: "T/M BAN THƯỜNG VỤ" signs for the standing committee,
-    "T/M TỈNH ỦY" for the whole committee (Ban Chấp hành)."""
+    "T/M TỈNH ỦY" for the whole committee (Ban Chấp hành); a city's committee (``city``: its
+    header says "THÀNH ỦY") is a Thành ủy.
+
+    >>> _body_from_signature({"issuer_code": "TU"}, city=True)
+    'Ban Chấp hành Đảng bộ thành phố'
+    """
     cap = (doc.get("signing_capacity") or "").lower()
-    city = "thành" in cap
+    city = "thành" in cap or (city and "tỉnh" not in cap)
     if "thường vụ" in cap:
         return "Ban Thường vụ Thành ủy" if city else "Ban Thường vụ Tỉnh ủy"
     if "thường trực" in cap:

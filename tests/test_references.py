@@ -270,3 +270,24 @@ def test_unnumbered_work_programme_and_named_projects():
         "kế hoạch thực hiện chương trình công tác toàn khóa của Ban Chấp hành Đảng bộ tỉnh": "plan",
         "đề án du lịch thông minh tại các khu": "project"}
     assert rec["chain_edges"] == []
+
+
+def test_a_committee_writing_from_its_capital_belongs_to_the_province_of_its_header():
+    # A Tỉnh ủy dates its documents from the provincial capital, which often has another name
+    # (Quảng Ninh's from Hạ Long); a commune's Đảng ủy from the commune, under its province's
+    # "ĐẢNG BỘ TỈNH" line. The place is the province only when it names one.
+    head = "TỈNH ỦY QUẢNG NINH\n*\nSố 15-KH/TU\nĐẢNG CỘNG SẢN VIỆT NAM\nHạ Long, ngày 10 tháng 3 năm 2025\nKẾ HOẠCH\n"
+    assert extract_text(head + "thực hiện Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị\n")["document"][
+        "province"] == "Quảng Ninh"
+    commune = ("ĐẢNG BỘ TỈNH HẢI DƯƠNG\nĐẢNG ỦY XÃ AN BÌNH\nSố      -NQ/ĐU\nAn Bình, ngày    tháng    năm 2025\n"
+               "Dự thảo\nNGHỊ QUYẾT\nvề phát triển kinh tế - xã hội\n")
+    d = extract_text(commune)["document"]
+    assert (d["province"], d["is_draft"]) == ("Hải Dương", True)
+    # no province in the header or the text: the place is all there is
+    assert extract_text("Số 03-KH/TU\nHạ Long, ngày 10 tháng 3 năm 2025\nKẾ HOẠCH\n")["document"]["province"] == "Hạ Long"
+
+
+def test_a_city_committee_without_a_named_body_is_the_city_party_committee():
+    # domain guide: Hà Nội's 06-CTr/TU of 17/3/2021, issued by the Thành ủy
+    d = extract_text("THÀNH ỦY HÀ NỘI\n*\nSố 06-CTr/TU\nHà Nội, ngày 17 tháng 3 năm 2021\nCHƯƠNG TRÌNH\n")["document"]
+    assert (d["province"], d["issuing_body"]) == ("Hà Nội", "Ban Chấp hành Đảng bộ thành phố")
