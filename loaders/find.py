@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from bisect import bisect_right
 from functools import cache, lru_cache
 
-from loaders.tables import party_issuer_codes, type_codes
+from loaders.tables import issuer_codes, party_issuer_codes, type_codes
 
 DASH = "-\u2010\u2011\u2012\u2013\u2014\u2212"
 
@@ -82,8 +82,6 @@ def _canon_issuer(code: str) -> str | None:
 
 def _state_issuer(code: str) -> str:
     """A State issuer code as ``issuers.tsv`` spells it (``TTg``, ``UBND``), else as written."""
-    from loaders.tables import issuer_codes
-
     row = issuer_codes().get(code.upper())
     return row["code"] if row is not None and row["family"] == "state" else code
 
@@ -170,10 +168,11 @@ def _build(m: re.Match[str]) -> SymbolMatch | None:
         # a known code in any of its spellings (ASCII ``QD``, ``ND``; ``qđ``) is that code, and a
         # known issuer (``TTG``, ``ubnd``) is spelled as the table does: one document, one symbol
         code = ctype if ctype and ctype not in ("CTr", "QĐi") else stype
-        iss = _state_issuer(siss) + (f"-{g['sunit']}" if g["sunit"] else "")
+        iss = _state_issuer(siss)
         flags = ["type_code_variant"] if code != stype else []
-        if iss != siss + (f"-{g['sunit']}" if g["sunit"] else ""):
+        if iss != siss:
             flags.append("issuer_code_case")
+        iss += f"-{g['sunit']}" if g["sunit"] else ""
         return SymbolMatch(m.start(), m.end(), written, g["snum"], code, iss, "state",
                            int(g["syear"]) if g["syear"] else None, flags)
     ptype, piss = g["ptype"], g["piss"]

@@ -29,7 +29,7 @@ SIGN_FOR = re.compile(r"^[ \t*]*(?P<cap>T/M|TM\.?|K/T|KT\.?|Q\.\s?)\s*(?P<org>[^
 PERSON = re.compile(r"^[ \t*]*(?P<name>(?:[A-ZĐ][a-zà-ỹđ]* ){1,4}[A-ZĐ][a-zà-ỹđ]+)\s*\**\s*$", re.M)
 CITY_HEADER = re.compile(r"^[ \t*]*THÀNH\s+(?:ỦY|UỶ)\b", re.M)
 # "TỈNH ỦY QUẢNG NINH", or "ĐẢNG BỘ TỈNH HẢI DƯƠNG" above a commune's or district's committee
-PROVINCE_HEADER = re.compile(r"(?:(?:TỈNH|THÀNH)\s+(?:ỦY|UỶ)|ĐẢNG\s+BỘ\s+(?:TỈNH|THÀNH\s+PHỐ))\s+"
+PROVINCE_HEADER = re.compile(r"(?:(?:TỈNH|THÀNH)\s+(?:ỦY|UỶ)\s+|ĐẢNG\s+BỘ\s+(?:TỈNH|THÀNH\s+PHỐ)[^\S\n]+)"
                              r"(?P<p>[A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ \-]+?)\s*$", re.M)
 SIGNED_BY = re.compile(r"Ký bởi:\s*(?:Tỉnh|Thành)\s+ủy\s+(?P<p>[A-ZĐ][\w \-]+?)\s*$", re.M | re.I)
 # SIGNED_BY as the engine can scan a whole text for it: case-insensitive, its opening "K" gives
