@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import accumulate
 from pathlib import Path
 
@@ -75,6 +75,7 @@ def extract_text(text: str, source: str = "<text>") -> dict:
     warnings: list[dict] = []
     mentions = _mentions(text, z, doc, warnings)
     _classify(text, z, mentions, doc)
+    _share_list_tails(text, mentions)
     references = _merge(text, mentions, doc, warnings)
     chains = _chains(text, mentions)
     unnumbered = _unnumbered_records(mentions, doc)
@@ -259,6 +260,48 @@ def _chain_in_gap(gap: str) -> str | None:
 
 
 # ---- merge mentions into cited documents -------------------------------------------------
+
+# between two symbols of a list: a comma, "và", or both (the noun may come again after them)
+LIST_GAP = re.compile(r"\s*(?:,\s*(?:và\s+)?|và\s+)", re.I)
+
+
+def _share_list_tails(text: str, mentions: list[Mention]) -> None:
+    """Symbols of one type and issuer listed with nothing but commas or "và" between them share
+    the date, body and term written after the last: "các Nghị quyết số 18-NQ/TW, 19-NQ/TW,
+    20-NQ/TW ngày 25/10/2017 của Ban Chấp hành Trung ương Đảng khóa XII" dates all three (18-NQ/TW
+    also names a resolution of 2022: undated, it would stay ambiguous). The subject is not
+    shared, nor the span: each mention's quote stays its own."""
+    group: list[Mention] = []
+    for m in mentions:
+        if m.sym is None:
+            continue
+        if group and _listed_after(text, group[-1], m):
+            group.append(m)
+            continue
+        _lend_tail(group)
+        group = [m]
+    _lend_tail(group)
+
+
+def _type_and_issuer(m: Mention) -> tuple:
+    return (m.sym.family, m.symbol.split("-", 1)[1] if m.sym.family == "party" else (m.sym.type, m.sym.issuer))
+
+
+def _listed_after(text: str, prev: Mention, m: Mention) -> bool:
+    t = prev.tail
+    bare = t is None or not (t.date or t.year or t.body or t.term or t.subject)
+    return (bare and _type_and_issuer(prev) == _type_and_issuer(m)
+            and LIST_GAP.fullmatch(text, prev.end, m.start) is not None)
+
+
+def _lend_tail(group: list[Mention]) -> None:
+    t = group[-1].tail if group else None
+    if len(group) < 2 or t is None or not (t.date or t.year or t.term):
+        return
+    for m in group[:-1]:
+        m.tail = replace(m.tail, date=t.date, date_text=t.date_text, year=t.year, body=t.body, body_text=t.body_text,
+                         body_level=t.body_level, term=t.term, problems=[])
+
 
 def _merge(text: str, mentions: list[Mention], doc: dict, warnings: list[dict]) -> list[dict]:
     entries: list[dict] = []

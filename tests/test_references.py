@@ -291,3 +291,20 @@ def test_a_city_committee_without_a_named_body_is_the_city_party_committee():
     # domain guide: Hà Nội's 06-CTr/TU of 17/3/2021, issued by the Thành ủy
     d = extract_text("THÀNH ỦY HÀ NỘI\n*\nSố 06-CTr/TU\nHà Nội, ngày 17 tháng 3 năm 2021\nCHƯƠNG TRÌNH\n")["document"]
     assert (d["province"], d["issuing_body"]) == ("Hà Nội", "Ban Chấp hành Đảng bộ thành phố")
+
+
+def test_a_list_of_symbols_shares_the_date_written_after_the_last():
+    # domain guide §3: 18-NQ/TW names a khóa XII resolution of 25/10/2017 and a khóa XIII one of
+    # 16/6/2022; a list dated once dates each of its symbols, so neither stays ambiguous.
+    text = ("Tiếp tục thực hiện các Nghị quyết số 18-NQ/TW, 19-NQ/TW ngày 25/10/2017 của Ban Chấp hành Trung ương "
+            "Đảng khóa XII; Nghị quyết số 18-NQ/TW ngày 16/6/2022 của Ban Chấp hành Trung ương Đảng khóa XIII về đất đai.")
+    refs = {r["symbol"]: r for r in extract_text(text)["references"]}
+    assert set(refs) == {"18-NQ/TW@2017", "19-NQ/TW", "18-NQ/TW@2022"}
+    assert [(refs[s]["date"], refs[s]["term"]) for s in ("18-NQ/TW@2017", "19-NQ/TW", "18-NQ/TW@2022")] == [
+        ("2017-10-25", "XII"), ("2017-10-25", "XII"), ("2022-06-16", "XIII")]
+    # each mention keeps its own span: the shared date is not quoted for the first
+    assert refs["18-NQ/TW@2017"]["mentions"][0]["text"] == "Nghị quyết số 18-NQ/TW"
+    # a symbol of another type is not part of the list (c001: 21-KL/TW is a back-reference)
+    refs = {r["symbol"]: r for r in extract_text(
+        "thực hiện Kết luận số 21-KL/TW, Quy định số 101-QĐ/TW ngày 07/6/2012 của Ban Bí thư.")["references"]}
+    assert refs["21-KL/TW"]["date"] is None and refs["101-QĐ/TW"]["date"] == "2012-06-07"
