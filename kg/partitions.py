@@ -262,6 +262,7 @@ QUALITY_TITLES = {
     "type_code_contradicts_noun": "Extractor: type code contradicts the noun",
     "issuer_code_contradicts_body": "Extractor: issuer code contradicts the issuing body",
     "term_contradicts_date": "Extractor: term (khóa) contradicts the date",
+    "symbol_shared_code": "Extractor: numbers read with the code of the symbol after them (số 43, 44-NQ/TW)",
     "impossible_date": "Extractor: dates that do not exist", "date_conflict_in_file": "Extractor: date conflicts"}
 
 REPORT_PARTS = ("records.json", "records.md", "planned.json", "planned.md")

@@ -103,13 +103,32 @@ def _issuer_spelling(code_upper: str) -> str:
 
 
 def find_symbols(text: str, start: int = 0, end: int | None = None) -> list[SymbolMatch]:
-    """Every document symbol in ``text[start:end]``, in order, with offsets into ``text``."""
+    """Every document symbol in ``text[start:end]``, in order, with offsets into ``text``.
+
+    >>> [(m.symbol, m.flags) for m in find_symbols("các Nghị quyết số 43, 44-NQ/TW")]
+    [('43-NQ/TW', ['shared_code']), ('44-NQ/TW', [])]
+    """
     out: list[SymbolMatch] = []
     for m in _pattern().finditer(text, start, len(text) if end is None else end):
         hit = _build(m)
         if hit is not None:
+            if hit.family == "party":
+                out += _numbers_sharing_code(text, max(start, hit.start - 40, out[-1].end if out else 0), hit)
             out.append(hit)
     return out
+
+
+# "Nghị quyết số 43, 44-NQ/TW": numbers listed before a Party symbol share its type and issuer
+_SHARED_CODE = re.compile(r"(?:số|so)\s+(?P<nums>\d{1,4}[a-z]?(?:\s*,\s*\d{1,4}[a-z]?)*)\s*(?:,|và)\s*$", re.I)
+_NUMBER = re.compile(r"\d{1,4}[a-z]?")
+
+
+def _numbers_sharing_code(text: str, lo: int, hit: SymbolMatch) -> list[SymbolMatch]:
+    m = _SHARED_CODE.search(text, lo, hit.start)
+    if m is None:
+        return []
+    return [SymbolMatch(n.start(), n.end(), n.group(0), n.group(0), hit.type, hit.issuer, "party", flags=["shared_code"])
+            for n in _NUMBER.finditer(text, m.start("nums"), m.end("nums"))]
 
 
 @lru_cache(maxsize=2)

@@ -308,3 +308,14 @@ def test_a_list_of_symbols_shares_the_date_written_after_the_last():
     refs = {r["symbol"]: r for r in extract_text(
         "thực hiện Kết luận số 21-KL/TW, Quy định số 101-QĐ/TW ngày 07/6/2012 của Ban Bí thư.")["references"]}
     assert refs["21-KL/TW"]["date"] is None and refs["101-QĐ/TW"]["date"] == "2012-06-07"
+
+
+def test_numbers_listed_before_a_symbol_share_its_type_and_issuer():
+    # "Nghị quyết số 43, 44-NQ/TW": 43-NQ/TW and 44-NQ/TW of 24/11/2023 (Hội nghị Trung ương 8 khóa XIII)
+    rec = extract_text("Quán triệt các Nghị quyết số 43, 44-NQ/TW ngày 24/11/2023 của Ban Chấp hành Trung ương Đảng "
+                       "khóa XIII.")
+    assert [(r["symbol"], r["date"], r["term"]) for r in rec["references"]] == [
+        ("43-NQ/TW", "2023-11-24", "XIII"), ("44-NQ/TW", "2023-11-24", "XIII")]
+    assert [w["kind"] for w in rec["warnings"]] == ["symbol_shared_code"]     # read, not written: said so
+    assert [m.symbol for m in find_symbols("số 18, 19 và 20-NQ/TW")] == ["18-NQ/TW", "19-NQ/TW", "20-NQ/TW"]
+    assert [m.symbol for m in find_symbols("Kế hoạch số 12, ngày 5/5/2020, 13-KH/TU")] == ["13-KH/TU"]
