@@ -98,7 +98,7 @@ def _issuer_spelling(code_upper: str) -> str:
 
     for row in table("issuers"):
         if row["code"].upper() == code_upper:
-            return row["code"]
+            return row.get("same_as") or row["code"]     # TƯ is written for TW
     return code_upper
 
 
@@ -214,5 +214,5 @@ def _build(m: re.Match[str]) -> SymbolMatch | None:
     if ptype != ctype:
         flags.append("type_code_variant")
     if piss != issuer:
-        flags.append("issuer_code_case")
+        flags.append("issuer_code_case" if piss.upper() == issuer.upper() else "issuer_code_variant")
     return SymbolMatch(m.start(), m.end(), written, g["pnum"], ctype, issuer, "party", flags=flags)

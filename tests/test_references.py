@@ -14,6 +14,7 @@ from loaders.parse import parse_tail
     ("Nghị quyết số 43 – NQ / TW", "43-NQ/TW", "party"),             # en dash, spaced slash
     ("Nghị quyết 72-NQ-TW", "72-NQ/TW", "party"),                    # hyphen for the slash
     ("nghị quyết 72-nq/tw", "72-NQ/TW", "party"),                    # lowercase, as in slugs
+    ("Nghị quyết số 43-NQ/TƯ", "43-NQ/TW", "party"),                  # TƯ spelled out for TW (issuers.tsv same_as)
     ("Công văn 858CV/ĐUK", "858-CV/ĐUK", "party"),                    # no hyphen
     ("Quyết định 84 QĐ/TWĐTN", "84-QĐ/TWĐTN", "party"),               # a space for the hyphen
     ("Kế hoạch số 65-Ctr/TU", "65-CTr/TU", "party"),                  # type code case
