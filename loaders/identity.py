@@ -153,14 +153,15 @@ def _title_block(text: str, z: Zones, doc: dict) -> None:
         b = None if after else OF_BODY.match(zone, pos + 1)
         if b:
             body = b["body"]
+            committee = "Tỉnh ủy" if "TỈNH" in body else "Thành ủy"      # a city's: "CỦA BAN THƯỜNG VỤ THÀNH ỦY"
             if "CHẤP HÀNH" in body:
                 doc["issuing_body"] = "Ban Chấp hành Đảng bộ " + ("tỉnh" if "TỈNH" in body else "thành phố")
             elif "THƯỜNG VỤ" in body:
-                doc["issuing_body"] = "Ban Thường vụ Tỉnh ủy"
+                doc["issuing_body"] = "Ban Thường vụ " + committee
             elif "THƯỜNG TRỰC" in body:
-                doc["issuing_body"] = "Thường trực Tỉnh ủy"
+                doc["issuing_body"] = "Thường trực " + committee
             else:
-                doc["issuing_body"] = "Tỉnh ủy"
+                doc["issuing_body"] = committee
             rest = b["rest"]
             t = TERM_IN.search(rest)
             if t:

@@ -292,6 +292,10 @@ def test_a_city_committee_without_a_named_body_is_the_city_party_committee():
     # domain guide: Hà Nội's 06-CTr/TU of 17/3/2021, issued by the Thành ủy
     d = extract_text("THÀNH ỦY HÀ NỘI\n*\nSố 06-CTr/TU\nHà Nội, ngày 17 tháng 3 năm 2021\nCHƯƠNG TRÌNH\n")["document"]
     assert (d["province"], d["issuing_body"]) == ("Hà Nội", "Ban Chấp hành Đảng bộ thành phố")
+    standing = extract_text("THÀNH ỦY HÀ NỘI\n*\nSố 06-CTr/TU\nHà Nội, ngày 17 tháng 3 năm 2021\nCHƯƠNG TRÌNH\n"
+                            "CỦA BAN THƯỜNG VỤ THÀNH ỦY\nvề phát triển văn hóa\n-----\nThực hiện Nghị quyết Đại hội, "
+                            "Ban Thường vụ Thành ủy ban hành Chương trình như sau:\nI. MỤC TIÊU\n")["document"]
+    assert standing["issuing_body"] == "Ban Thường vụ Thành ủy"
 
 
 def test_a_list_of_symbols_shares_the_date_written_after_the_last():
