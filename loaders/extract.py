@@ -299,6 +299,8 @@ def _lend_tail(group: list[Mention]) -> None:
     if len(group) < 2 or t is None or not (t.date or t.year or t.term):
         return
     for m in group[:-1]:
+        if m.sym.year is not None and m.sym.year != t.year:
+            continue          # 30/2020/NĐ-CP, 31/2021/NĐ-CP ngày 05/3/2021: its own year says otherwise
         m.tail = replace(m.tail, date=t.date, date_text=t.date_text, year=t.year, body=t.body, body_text=t.body_text,
                          body_level=t.body_level, term=t.term, problems=[])
 

@@ -313,6 +313,10 @@ def test_a_list_of_symbols_shares_the_date_written_after_the_last():
     refs = {r["symbol"]: r for r in extract_text(
         "thực hiện Kết luận số 21-KL/TW, Quy định số 101-QĐ/TW ngày 07/6/2012 của Ban Bí thư.")["references"]}
     assert refs["21-KL/TW"]["date"] is None and refs["101-QĐ/TW"]["date"] == "2012-06-07"
+    # a State symbol's own year is not overruled by the date after the list
+    refs = {r["symbol"]: r for r in extract_text(
+        "Căn cứ Nghị định số 30/2020/NĐ-CP, 31/2021/NĐ-CP ngày 05/3/2021 của Chính phủ;")["references"]}
+    assert refs["30/2020/NĐ-CP"]["date"] is None and refs["31/2021/NĐ-CP"]["date"] == "2021-03-05"
 
 
 def test_numbers_listed_before_a_symbol_share_its_type_and_issuer():
