@@ -274,8 +274,9 @@ class _Apart:
     """``fn(*args)`` in a forked child while this process goes on, joined by :meth:`result`: an
     incremental build resolves one province in the main process, where the second core would
     idle (at 10k documents, the Turtle and the shape check of a changed piece and of the global
-    piece, and the quality report, took 1.5 s of its 5). Without ``apart``, or if the child fails, ``fn`` runs here. The child is joined
-    before the store loader's input is closed (it holds a copy of that pipe)."""
+    piece, and the quality report, took 1.5 s of its 5). Without ``apart``, or if the child
+    fails, ``fn`` runs here. The child is joined before the store loader's input is closed (it
+    holds a copy of that pipe)."""
 
     def __init__(self, fn: Callable, *args, apart: bool = True):
         self.fn, self.args, self.child, self.value = fn, args, None, None
@@ -480,7 +481,7 @@ def _build(paths: Iterable[str | Path], out: Path, jsonld: bool, jobs: int, base
                        shacl=shacl)
         pool = _pool(jobs, len(dirty))
         done: dict[str, PartitionState] = {}
-        pending: dict[str, _Apart] = {}          # pieces a child finishes, joined after the store step
+        pending: dict[str, _Apart] = {}          # partitions a child finishes, joined after the store step
         if shacl and jobs > 1:
             compiled_shapes()                    # here once (rdflib parses the shapes), not in each child
         if pool:
@@ -512,6 +513,7 @@ def _build(paths: Iterable[str | Path], out: Path, jsonld: bool, jobs: int, base
     # 4. the global piece: the global stage's nodes, the shared nodes merged, and every line the
     # partitions wrote about them; unchanged when the global stage and what partitions share are
     global_nt = out / GRAPH_DIR / f"{GLOBAL_PIECE}.nt"
+    global_output: _Apart | None = None
     same_shared = set(states) == set(old) and all(st.shared() == old[st.key].shared() for st in fresh)
     if glob_changed or not same_shared or not global_nt.is_file():
         shared = shared_nodes(glob, ((st.shared_docs, st.shared_agencies) for st in states.values()))
@@ -526,7 +528,7 @@ def _build(paths: Iterable[str | Path], out: Path, jsonld: bool, jobs: int, base
                                                            for f, p in st.source_provinces.items()})
         ordered = sorted_lines(lines)
         _write_lines(global_nt.with_suffix(".nt.new"), ordered)
-        pending[GLOBAL_PIECE] = _Apart(_finish_piece, ordered, global_nt.with_suffix(".ttl"), shacl, apart=jobs > 1)
+        global_output = _Apart(_finish_piece, ordered, global_nt.with_suffix(".ttl"), shacl, apart=jobs > 1)
         counts = write_report_part(out, GLOBAL_PIECE, "Central and State documents", shared.quality, [], shared.documents)
         n_docs = len(shared.documents)
         _save_global_summary(out, {"triples": len(lines), "documents": n_docs, "counts": counts})
@@ -537,9 +539,8 @@ def _build(paths: Iterable[str | Path], out: Path, jsonld: bool, jobs: int, base
     summary = _load_global_summary(out)
     lap("global piece")
     # the quality report is joined from its parts by a child while the store is brought up to date
-    counts = [summary["counts"], *(st.counts for st in states.values())]
-    report = _Apart(write_quality, out, [GLOBAL_PIECE, *states], counts, apart=jobs > 1)
-    n_quality = sum(n for c in counts for n in c.values())
+    report = _Apart(write_quality, out, [GLOBAL_PIECE, *states],
+                    [summary["counts"], *(st.counts for st in states.values())], apart=jobs > 1)
 
     # 5. the store: updated by the difference of the pieces that changed, else loaded
     changed += [out / GRAPH_DIR / f"{piece_name(k)}.nt" for k in dirty]
@@ -569,10 +570,9 @@ def _build(paths: Iterable[str | Path], out: Path, jsonld: bool, jobs: int, base
     lap("store")
     # the Turtle and the checks of the pieces finished apart, while the store was brought up to date
     for k, output in pending.items():
-        if k == GLOBAL_PIECE:
-            save_global_check(out, output.result())
-        else:
-            states[k].shacl = output.result()
+        states[k].shacl = output.result()
+    if global_output is not None:
+        save_global_check(out, global_output.result())
     if not global_nt.with_suffix(".ttl").is_file():       # written with the piece; lost since
         dump_turtle(out, global_nt.with_suffix(".ttl"), PREFIXES, ntriples=global_nt)
     if jsonld:
@@ -584,7 +584,7 @@ def _build(paths: Iterable[str | Path], out: Path, jsonld: bool, jobs: int, base
         (out / "graph.jsonld").unlink()
     lap("turtle")
 
-    report.result()
+    n_quality = report.result()
     for st in fresh:
         save_state(out, st)
     lap("quality")

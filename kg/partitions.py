@@ -182,9 +182,11 @@ def view(glob: Globals, files: list[tuple[str, str]], refs: dict, symbols: set[s
     docs = glob.documents
     rows = []            # one repr for the whole partition: 144,000 small ones took 0.4 s at 10k files
     for path, _ in files:
+        found = []
         # in the order of the mentions (an index is unique in its file), not the one the stage resolved them in
-        found = [(idx, d.path, d.symbol, d.date, d.ambiguous)
-                 for idx, d in ((idx, docs[key]) for idx, key in sorted(refs.get(path, ())))]
+        for idx, key in sorted(refs.get(path, ())):
+            d = docs[key]
+            found.append((idx, d.path, d.symbol, d.date, d.ambiguous))
         rows.append((path, segments.get(path), found, sorted(spans.get(path, ()))))
     h.update(repr(rows).encode())
     if symbols:

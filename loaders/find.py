@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from bisect import bisect_right
 from functools import cache, lru_cache
 
-from loaders.tables import issuer_codes, party_issuer_codes, type_codes
+from loaders.tables import issuer_codes, type_codes
 
 DASH = "-\u2010\u2011\u2012\u2013\u2014\u2212"
 
@@ -75,31 +75,22 @@ def _canon_type(code: str) -> str | None:
     return type_codes().get(code.upper())
 
 
+def _table_issuer(code: str, family: str) -> str | None:
+    """An issuer code of ``family`` as ``issuers.tsv`` spells it (``TTg``, ``UBND``; ``TƯ`` is
+    written for ``TW``: its ``same_as``), None when the table has no such code."""
+    row = issuer_codes().get(code.upper())
+    if row is None or row["family"] != family:
+        return None
+    return row.get("same_as") or row["code"]
+
+
 def _canon_issuer(code: str) -> str | None:
-    known = _party_issuers_by_upper().get(code.upper())
-    return None if known is None else _issuer_spelling(known)
+    return _table_issuer(code, "party")
 
 
 def _state_issuer(code: str) -> str:
-    """A State issuer code as ``issuers.tsv`` spells it (``TTg``, ``UBND``), else as written."""
-    row = issuer_codes().get(code.upper())
-    return row["code"] if row is not None and row["family"] == "state" else code
-
-
-@cache
-def _party_issuers_by_upper() -> dict[str, str]:
-    """Upper-cased Party issuer code -> the code (the table's keys are upper-cased already)."""
-    return {known.upper(): known for known in party_issuer_codes()}
-
-
-@cache
-def _issuer_spelling(code_upper: str) -> str:
-    from loaders.tables import table
-
-    for row in table("issuers"):
-        if row["code"].upper() == code_upper:
-            return row.get("same_as") or row["code"]     # TƯ is written for TW
-    return code_upper
+    """A State issuer code as the table spells it, else as written."""
+    return _table_issuer(code, "state") or code
 
 
 def find_symbols(text: str, start: int = 0, end: int | None = None) -> list[SymbolMatch]:

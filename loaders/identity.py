@@ -152,16 +152,9 @@ def _title_block(text: str, z: Zones, doc: dict) -> None:
         pos = g.end()
         b = None if after else OF_BODY.match(zone, pos + 1)
         if b:
-            body = b["body"]
-            committee = "Tỉnh ủy" if "TỈNH" in body else "Thành ủy"      # a city's: "CỦA BAN THƯỜNG VỤ THÀNH ỦY"
-            if "CHẤP HÀNH" in body:
-                doc["issuing_body"] = "Ban Chấp hành Đảng bộ " + ("tỉnh" if "TỈNH" in body else "thành phố")
-            elif "THƯỜNG VỤ" in body:
-                doc["issuing_body"] = "Ban Thường vụ " + committee
-            elif "THƯỜNG TRỰC" in body:
-                doc["issuing_body"] = "Thường trực " + committee
-            else:
-                doc["issuing_body"] = committee
+            body = b["body"].lower()
+            part = next((p for p in COMMITTEE_PARTS if p in body), "")
+            doc["issuing_body"] = committee_body(part, city="tỉnh" not in body)   # "CỦA BAN THƯỜNG VỤ THÀNH ỦY"
             rest = b["rest"]
             t = TERM_IN.search(rest)
             if t:
@@ -252,13 +245,32 @@ def _body_from_signature(doc: dict, city: bool = False) -> str | None:
     """
     cap = (doc.get("signing_capacity") or "").lower()
     city = "thành" in cap or (city and "tỉnh" not in cap)
-    if "thường vụ" in cap:
-        return "Ban Thường vụ Thành ủy" if city else "Ban Thường vụ Tỉnh ủy"
-    if "thường trực" in cap:
-        return "Thường trực Thành ủy" if city else "Thường trực Tỉnh ủy"
+    standing = next((p for p in ("thường vụ", "thường trực") if p in cap), None)
+    if standing:
+        return committee_body(standing, city)
     if "tỉnh ủy" in cap or "thành ủy" in cap or (not cap and doc.get("issuer_code") == "TU"):
-        return "Ban Chấp hành Đảng bộ thành phố" if city else "Ban Chấp hành Đảng bộ tỉnh"
+        return committee_body("chấp hành", city)
     return None
+
+
+COMMITTEE_PARTS = ("chấp hành", "thường vụ", "thường trực")
+
+
+def committee_body(part: str, city: bool) -> str:
+    """The body that ``part`` of a provincial (or, ``city``, a city's) Party committee names: one of
+    :data:`COMMITTEE_PARTS`, or "" for the Tỉnh ủy / Thành ủy itself.
+
+    >>> committee_body("thường vụ", city=True), committee_body("chấp hành", city=False)
+    ('Ban Thường vụ Thành ủy', 'Ban Chấp hành Đảng bộ tỉnh')
+    """
+    committee = "Thành ủy" if city else "Tỉnh ủy"
+    if part == "chấp hành":
+        return "Ban Chấp hành Đảng bộ " + ("thành phố" if city else "tỉnh")
+    if part == "thường vụ":
+        return "Ban Thường vụ " + committee
+    if part == "thường trực":
+        return "Thường trực " + committee
+    return committee
 
 
 def _title_case(s: str) -> str:
