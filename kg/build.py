@@ -56,8 +56,8 @@ from kg.partitions import (GLOBAL_PIECE, GRAPH_DIR, STATE_DIR, PartitionState, c
                            quality_spans, refs_by_source, remove_state, save_global, save_head, save_mentions,
                            save_state, titles_digest, view, write_quality, write_report_part)
 from kg.rdf import DEFAULT_BASE, PREFIXES, merge_edge, source_provinces, source_segments, write_lines
-from kg.resolve import (Globals, Partition, _hash, _Resolver, global_unit, pack_mention, partition_of,
-                        resolve_global, shared_nodes)
+from kg.resolve import (Globals, Partition, _hash, _Resolver, global_unit, joined_partitions, pack_mention,
+                        partition_of, province_links, resolve_global, shared_nodes)
 from kg.shacl import PieceCheck, check_piece, compiled_shapes, conformance, validate
 from kg.store import STORE_DIR, dump_turtle, update_store, write_store
 
@@ -202,16 +202,17 @@ def _load_ext(path: str, sha: str, cache_dir: Path, extractor: Callable[[str], d
 
 
 def _prepare(path: str, sha: str, cache_dir: Path,
-             extractor: Callable[[str], dict] | None) -> tuple[str, list, bool, str]:
-    """Phase 1, per file: its partition and its mentions of central and state documents
-    (extracting it first if the cache does not have it). Runs in the workers."""
+             extractor: Callable[[str], dict] | None) -> tuple[tuple, list, bool, str]:
+    """Phase 1, per file: its province with the others it cites across (the partition is joined
+    from these), and its mentions of central and state documents (extracting it first if the
+    cache does not have it). Runs in the workers."""
     cached = cache_dir / _cache_name(sha, extractor_fingerprint())
     fresh = not cached.is_file()
     ext = _load_ext(path, sha, cache_dir, extractor)
     r = _Resolver(partition=True)
     r.collect([ext])
     packed = [pack_mention(m) for m in r.global_mentions]
-    return partition_of(ext), packed, fresh, mentions_digest(packed)
+    return province_links(partition_of(ext), (m.scope for m in r.mentions)), packed, fresh, mentions_digest(packed)
 
 
 # the global stage, set in the parent before the workers fork (they read it, never write it)
@@ -256,6 +257,7 @@ def _resolve_piece_now(key: str, files: list[tuple[str, str]], out: Path, base: 
                          sorted(shared), len(lines), symbols, deep)
     st.lineage_edges = edges
     st.source_provinces = provinces
+    st.links = part.links()
     if pending is None:
         st.shacl = output.result()
     else:
@@ -410,11 +412,11 @@ def _build(paths: Iterable[str | Path], out: Path, jsonld: bool, jobs: int, base
 
     # 1. every file's partition and mentions of central/state documents (their digest): kept
     # from the last build where the file did not change, else from its extraction
-    known: dict[str, tuple[str, str]] = {}             # path -> (partition, digest of its mentions)
+    known: dict[str, tuple[tuple, str]] = {}       # path -> (province links, digest of its mentions)
     for st in old.values():
         for f, sha in st.files:
             if shas.get(f) == sha:
-                known[f] = (st.key, st.mention_digests[f])
+                known[f] = (st.links[f], st.mention_digests[f])
     todo = [f for f in files if f not in known]
     pool = _pool(jobs, len(todo))
     prep = partial(_prepare, cache_dir=cache_dir, extractor=extractor)
@@ -429,9 +431,10 @@ def _build(paths: Iterable[str | Path], out: Path, jsonld: bool, jobs: int, base
     for f, (key, _, _, digest) in zip(todo, results):
         known[f] = (key, digest)
     _clean_cache(cache_dir, {_cache_name(shas[f], extractor_fingerprint()) for f in files})
+    keys = joined_partitions({f: known[f][0] for f in files})
     parts: dict[str, list[tuple[str, str]]] = {}
     for f in files:
-        parts.setdefault(known[f][0], []).append((f, shas[f]))
+        parts.setdefault(keys[f], []).append((f, shas[f]))
     lap("extract")
 
     # 2. the global stage, over the whole corpus's central and state mentions (in source order);

@@ -35,8 +35,9 @@ STATE_FORMAT = "p1"
 
 
 def piece_name(key: str) -> str:
-    """File stem of a partition's piece: its province slug (``_no-province`` for files without one)."""
-    return "_no-province" if key == "_" else key
+    """File stem of a partition's piece: its province slug (``_no-province`` for files without one),
+    or the slugs of the provinces it joins (``hai-duong+hai-phong``)."""
+    return "+".join("_no-province" if p == "_" else p for p in key.split("+"))
 
 
 @cache
@@ -59,6 +60,7 @@ class PartitionState:
     key: str
     files: list[tuple[str, str]]                    # (path, sha256), sorted
     mention_digests: dict[str, str] = field(default_factory=dict)   # path -> digest of its global mentions
+    links: dict[str, tuple] = field(default_factory=dict)   # path -> its kg.resolve.province_links
     view: str = ""                                  # digest of what it read of the global stage
     symbols: set[str] = field(default_factory=set)  # symbols it looked up among all documents
     deep: set[tuple] = field(default_factory=set)   # global documents whose fields it used
@@ -332,9 +334,10 @@ def write_quality(out: Path, keys: list[str], counts: list[dict[str, int]]) -> i
 
 
 def partition_title(key: str, corpus: Corpus) -> str:
-    """The province's name as its documents give it (the slug if none does)."""
+    """The province's name as its documents give it (the slug if none does); the names of the
+    provinces a partition joins ("Hải Dương, Hải Phòng")."""
     names = sorted({d.province for d in corpus.documents.values() if d.province})
-    return names[0] if names else ("Files without a province" if key == "_" else key)
+    return ", ".join(names) if names else ("Files without a province" if key == "_" else key)
 
 
 def partition_state(out: Path, key: str, corpus: Corpus, docs, files: list[tuple[str, str]],

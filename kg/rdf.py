@@ -28,7 +28,7 @@ from urllib.parse import quote
 from rdflib import RDF, RDFS, XSD, Graph, Namespace
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, SKOS
 
-from kg.resolve import Corpus, Document, Evidence, province_row, shared_document, slug
+from kg.resolve import Corpus, Document, Evidence, partition_provinces, province_row, shared_document, slug
 from loaders.tables import table
 
 DEFAULT_BASE = "https://vankien.example.org/"
@@ -133,6 +133,7 @@ class _Writer:
         self.c = corpus
         self.docs = corpus.documents if docs is None else docs
         self.own = own
+        self.own_provinces = partition_provinces(own) if own else frozenset()
         self.base = base if base.endswith(("/", "#")) else base + "/"
         self.sink = sink
         self.shared_sink = shared_sink
@@ -159,7 +160,7 @@ class _Writer:
         return self.own is None or self.own == "" or (key in self.c.documents and not shared_document(key))
 
     def owns_agency(self, key: tuple) -> bool:
-        return self.own is None or self.own == "" or key[0] == self.own
+        return self.own is None or self.own == "" or key[0] in self.own_provinces
 
     def doc(self, key: tuple) -> str:
         iri = self.doc_iris.get(key)

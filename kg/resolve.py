@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import chain, islice
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping, Sequence
 
 from rapidfuzz import fuzz, process
 
@@ -524,6 +524,7 @@ def _mk_mention(source: str, rec: dict, province: str | None, loaded: bool, ref_
     sym = split_symbol(rec.get("symbol"))
     if sym["family"] == "unnumbered" or not sym["number"]:
         return None
+    province = rec.get("province") or province    # "… Tỉnh ủy Hải Dương (cũ)" cited from Hải Phòng
     typ = rec.get("type") or sym["type"]
     issuer = rec.get("issuer_code") or sym["issuer"]
     if sym["family"] == "party":
@@ -1384,7 +1385,8 @@ def match_planned(c: Corpus, threshold: float = PLANNED_THRESHOLD, docs=None) ->
 
 # The numbering scopes whose documents any file of any province may cite: resolved once, over
 # the mentions of the whole corpus. Every other scope (a province's TU, HU, UBND …) is that of
-# the citing file's province, so its documents are resolved among that province's files alone.
+# the citing file's province, or of the province its body names ("… Tỉnh ủy Hải Dương (cũ)" in a
+# Hải Phòng file): its documents are resolved among the files of the provinces so linked.
 GLOBAL_SCOPES = frozenset({"central", "state"})
 
 
@@ -1481,6 +1483,13 @@ class Partition:
     def global_mentions(self) -> list[_Mention]:
         return self._r.global_mentions
 
+    def links(self) -> dict[str, tuple[str, ...]]:
+        """Each file's :func:`province_links`, what the build joins partitions by."""
+        scopes: dict[str, list[str]] = defaultdict(list)
+        for m in self._r.mentions:
+            scopes[m.source].append(m.scope)
+        return {e["source"]: province_links(partition_of(e), scopes[e["source"]]) for e in self.exts}
+
     def resolve(self, glob: Globals) -> Corpus:
         r, exts = self._r, self.exts
         r.attach(glob)
@@ -1510,7 +1519,7 @@ def shared_document(key: tuple) -> bool:
 def shared_part(c: Corpus) -> tuple[dict, dict]:
     """The documents and agencies of a partition that other partitions may name too."""
     return ({k: d for k, d in c.documents.items() if shared_document(k)},
-            {k: a for k, a in c.agencies.items() if k[0] != c.partition})
+            {k: a for k, a in c.agencies.items() if k[0] not in partition_provinces(c.partition or "")})
 
 
 def shared_nodes(glob: Globals, shared: Iterable[tuple[dict, dict]]) -> Corpus:
@@ -1559,11 +1568,67 @@ def merge_corpora(glob: Globals, parts: list[Corpus]) -> Corpus:
     return c
 
 
+def province_links(own: str, scopes: Iterable[str]) -> tuple[str, ...]:
+    """A file's province (its :func:`partition_of`) and, after it, the other provinces whose
+    numbering scopes its mentions name, sorted.
+
+    >>> province_links("hai-phong", ["central", "province:hai-phong", "province:hai-duong"])
+    ('hai-phong', 'hai-duong')
+    """
+    others = set()
+    for scope in scopes:
+        parts = scope.split(":")
+        if len(parts) > 1 and parts[1] not in ("unknown", own):
+            others.add(parts[1])
+    return (own, *sorted(others))
+
+
+def joined_partitions(links: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    """Each file's partition from its :func:`province_links`: the provinces linked by citations
+    are one partition (a document of Hải Dương's TU cited from Hải Phòng is resolved with Hải
+    Dương's files, and only there), named by the linked provinces that have files.
+
+    >>> joined_partitions({"a.txt": ("hai-phong", "hai-duong"), "b.txt": ("hai-duong",), "c.txt": ("tuyen-quang",)})
+    {'a.txt': 'hai-duong+hai-phong', 'b.txt': 'hai-duong+hai-phong', 'c.txt': 'tuyen-quang'}
+    """
+    parent: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for own, *others in links.values():
+        for o in others:
+            a, b = root(own), root(o)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    with_files: dict[str, set[str]] = defaultdict(set)
+    for own, *_ in links.values():
+        with_files[root(own)].add(own)
+    name = {r: "+".join(sorted(slugs)) for r, slugs in with_files.items()}
+    return {f: name[root(link[0])] for f, link in links.items()}
+
+
+def partition_provinces(key: str) -> frozenset[str]:
+    """The province slugs a partition resolves together (``hai-duong+hai-phong``: two)."""
+    return frozenset(key.split("+"))
+
+
 def split_partitions(exts: Iterable[dict]) -> dict[str, list[dict]]:
-    """Extractions by partition, each list sorted by source."""
+    """Extractions by partition (:func:`joined_partitions`), each list sorted by source."""
+    exts = sorted((e for e in exts if e), key=lambda e: str(e.get("source") or ""))
+    links = {}
+    for i, e in enumerate(exts):
+        r = _Resolver(partition=True)
+        r.collect([e])
+        links[i] = province_links(partition_of(e), (m.scope for m in r.mentions))
+    keys = joined_partitions(links)
     parts: dict[str, list[dict]] = defaultdict(list)
-    for e in sorted((e for e in exts if e), key=lambda e: str(e.get("source") or "")):
-        parts[partition_of(e)].append(e)
+    for i, e in enumerate(exts):
+        parts[keys[i]].append(e)
     return dict(sorted(parts.items()))
 
 

@@ -162,6 +162,22 @@ def fold(s: str) -> str:
     return " ".join(s.lower().split())
 
 
+@cache
+def _province_after_rx() -> re.Pattern[str]:
+    """A province named after a body: "Tỉnh ủy Hải Dương (cũ)", "Ủy ban nhân dân tỉnh Hà Giang";
+    "(cũ)" marks a province merged into another in 2025 (domain guide §6, §10.7)."""
+    names = sorted((n.strip() for r in table("provinces") for n in [r["name"], *r["aliases"].split(",")] if n.strip()),
+                   key=len, reverse=True)
+    alt = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names)
+    return re.compile(rf"\s+(?:(?:tỉnh|thành phố|TP\.?)\s+)?(?P<name>{alt})(?!\w)(?:\s*\(\s*cũ\s*\))?", re.I)
+
+
+@cache
+def _province_names() -> dict[str, str]:
+    """folded spelling -> the province's name in the table."""
+    return {fold(n): r["name"] for r in table("provinces") for n in [r["name"], *r["aliases"].split(",")] if n.strip()}
+
+
 YEAR_ONLY = re.compile(r"\s*,?\s*\(?\s*(?:ban hành\s+)?năm\s+(?P<y>(?:19|20)\d\d)\b\s*\)?", re.I)
 # Capitalized organization names ("Bộ Nội vụ", "Ban Kinh tế Trung ương"): words stay capitalized
 # (or are the joiners "và", "các") up to the next lowercase word. A word does not end with a
@@ -201,6 +217,7 @@ class Tail:
     subject: str | None = None
     subject_start: int | None = None
     subject_end: int | None = None
+    province: str | None = None    # the province named after the body ("… Tỉnh ủy Hải Dương (cũ)")
     problems: list[tuple[str, int, int, str]] = field(default_factory=list)  # (kind, start, end, text)
 
 
@@ -242,6 +259,11 @@ def parse_tail(text: str, pos: int, limit: int | None = None) -> Tail:
             canonical, level = body_index()[fold(b["body"])]
             tail.body, tail.body_text, tail.body_level = canonical, b["body"], level
             pos = tail.end = b.end()
+            if level != "central":
+                named = _province_after_rx().match(text, pos, limit)
+                if named:
+                    tail.province = _province_names()[fold(named["name"])]
+                    pos = tail.end = named.end()
         elif of:
             # A body the table does not know: a ministry or a named organization, as written.
             g = OTHER_BODY.match(text, body_pos, limit)

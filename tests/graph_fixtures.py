@@ -35,3 +35,29 @@ def sample_graph(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("sample-graph")
     build([src], out=out, extractor=sample_extractor)
     return out
+
+
+# After the 2025 mergers (domain guide §6, §10.7): Hải Phòng's committee continues a project of
+# the former Hải Dương committee, "(cũ)", and has a project of its own with the same symbol and
+# year. Constructed in the genre of the corpus files (their header, place-date and citation lines).
+MERGED_PROVINCES = {
+    "hd-05-da.txt": "TỈNH ỦY HẢI DƯƠNG\n*\nSố 05-ĐA/TU\nĐẢNG CỘNG SẢN VIỆT NAM\nHải Dương, ngày 12 tháng 3 năm 2022\n\n"
+                    "ĐỀ ÁN\nvề phát triển văn hóa xứ Đông\n\nI. SỰ CẦN THIẾT\nThực hiện Nghị quyết số 33-NQ/TW "
+                    "ngày 09/6/2014 của Ban Chấp hành Trung ương Đảng khóa XI.\n",
+    "hp-05-da.txt": "THÀNH ỦY HẢI PHÒNG\n*\nSố 05-ĐA/TU\nĐẢNG CỘNG SẢN VIỆT NAM\nHải Phòng, ngày 20 tháng 4 năm 2022\n\n"
+                    "ĐỀ ÁN\nvề phát triển cảng biển\n\nI. SỰ CẦN THIẾT\nThực hiện Nghị quyết số 45-NQ/TW "
+                    "ngày 24/01/2019 của Bộ Chính trị khóa XII.\n",
+    "hp-12-ctr.txt": "THÀNH ỦY HẢI PHÒNG\n*\nSố 12-CTr/TU\nĐẢNG CỘNG SẢN VIỆT NAM\nHải Phòng, ngày 10 tháng 9 năm 2025\n\n"
+                     "CHƯƠNG TRÌNH HÀNH ĐỘNG\nthực hiện Nghị quyết số 43-NQ/TW ngày 24/11/2023 của Ban Chấp hành "
+                     "Trung ương Đảng khóa XIII\n\nI. MỤC ĐÍCH, YÊU CẦU\n1. Tiếp tục thực hiện Đề án số 05-ĐA/TU ngày "
+                     "12/3/2022 của Ban Thường vụ Tỉnh ủy Hải Dương (cũ) về phát triển văn hóa xứ Đông.\n"
+                     "2. Gắn với Đề án số 05-ĐA/TU ngày 20/4/2022 của Ban Thường vụ Thành ủy về phát triển cảng biển.\n",
+}
+
+
+def write_merged_provinces(folder: Path, names=None) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in MERGED_PROVINCES.items():
+        if names is None or name in names:
+            (folder / name).write_text(text, encoding="utf-8")
+    return folder

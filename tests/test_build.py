@@ -12,7 +12,7 @@ import pytest
 from rdflib import Graph
 
 from contract_samples import sample_extractor
-from graph_fixtures import CORPUS
+from graph_fixtures import CORPUS, write_merged_provinces
 from kg.build import BuildError, build, collect_inputs, graph_files, read_graph
 from kg.shacl import validate
 
@@ -101,6 +101,23 @@ def test_a_change_in_one_province_leaves_the_others_alone(tmp_path):
     build([src], out=tmp_path / "g-full", extractor=sample_extractor)
     a, b = _outputs(tmp_path / "g"), _outputs(tmp_path / "g-full")
     assert a == b
+
+
+def test_provinces_cited_across_are_one_partition_built_incrementally_as_in_full(tmp_path):
+    src = write_merged_provinces(tmp_path / "src", names={"hp-05-da.txt", "hp-12-ctr.txt"})
+    r1 = build([src], out=tmp_path / "g")
+    pieces = lambda out: sorted(p.name for p in graph_files(out))      # noqa: E731
+    assert r1.partitions == 1 and pieces(tmp_path / "g") == ["_global.nt", "hai-phong.nt"]
+    write_merged_provinces(src, names={"hd-05-da.txt"})                 # the former province's file comes
+    r2 = build([src], out=tmp_path / "g")
+    assert (r2.extracted, r2.resolved, r2.partitions) == (1, 1, 1)
+    assert pieces(tmp_path / "g") == ["_global.nt", "hai-duong+hai-phong.nt"]
+    build([src], out=tmp_path / "g-full")
+    a, b = _outputs(tmp_path / "g"), _outputs(tmp_path / "g-full")
+    assert a == b
+    cited = [line for line in a["graph/hai-duong+hai-phong.nt"].decode().splitlines()
+             if "/doc/province/hai-duong/ĐA/5/2022> <https://vankien.example.org/ontology#citedIn>" in line]
+    assert len(cited) == 1 and "hp-12-ctr.txt" in cited[0]
 
 
 def test_a_changed_file_is_re_extracted(tmp_path):

@@ -328,3 +328,28 @@ def test_numbers_listed_before_a_symbol_share_its_type_and_issuer():
     assert [w["kind"] for w in rec["warnings"]] == ["symbol_shared_code"]     # read, not written: said so
     assert [m.symbol for m in find_symbols("số 18, 19 và 20-NQ/TW")] == ["18-NQ/TW", "19-NQ/TW", "20-NQ/TW"]
     assert [m.symbol for m in find_symbols("Kế hoạch số 12, ngày 5/5/2020, 13-KH/TU")] == ["13-KH/TU"]
+
+
+def test_a_province_named_after_the_body_is_the_references_province():
+    # domain guide §10.7: "tỉnh Hải Dương (cũ)" marks a province merged into Hải Phòng in 2025
+    text = ("Tiếp tục thực hiện Đề án số 05-ĐA/TU ngày 12/3/2022 của Ban Thường vụ Tỉnh ủy Hải Dương (cũ) "
+            "về phát triển văn hóa; Quyết định số 387/QĐ-UBND ngày 05/4/2021 của Ủy ban nhân dân tỉnh Hà Giang "
+            "về quy hoạch; Nghị quyết số 43-NQ/TW ngày 24/11/2023 của Ban Chấp hành Trung ương Đảng khóa XIII.")
+    refs = {r["symbol"]: r for r in extract_text(text)["references"]}
+    hd = refs["05-ĐA/TU"]
+    assert (hd["issuing_body"], hd["province"], hd["subject"]) == ("Ban Thường vụ Tỉnh ủy", "Hải Dương", "phát triển văn hóa")
+    assert (refs["387/QĐ-UBND"]["province"], refs["387/QĐ-UBND"]["subject"]) == ("Hà Giang", "quy hoạch")
+    assert refs["43-NQ/TW"]["province"] is None and refs["43-NQ/TW"]["term"] == "XIII"
+
+
+def test_one_symbol_of_two_provinces_in_one_file_is_two_references():
+    text = ("Tiếp tục thực hiện Đề án số 05-ĐA/TU ngày 12/3/2022 của Ban Thường vụ Tỉnh ủy Hải Dương (cũ) "
+            "về phát triển văn hóa; Đề án số 05-ĐA/TU ngày 20/4/2022 của Ban Thường vụ Thành ủy về cảng biển.")
+    refs = [r for r in extract_text(text)["references"] if r["symbol"].startswith("05-ĐA/TU")]
+    assert [(r["province"], r["date"]) for r in refs] == [("Hải Dương", "2022-03-12"), (None, "2022-04-20")]
+    # the other order: the citing province's own first
+    text = ("Đề án số 05-ĐA/TU ngày 20/4/2022 của Ban Thường vụ Thành ủy về cảng biển; tiếp tục thực hiện "
+            "Đề án số 05-ĐA/TU ngày 12/3/2022 của Ban Thường vụ Tỉnh ủy Hải Dương (cũ); Đề án số 05-ĐA/TU.")
+    refs = [r for r in extract_text(text)["references"] if r["symbol"].startswith("05-ĐA/TU")]
+    assert [(r["province"], r["date"], len(r["mentions"])) for r in refs] == [
+        (None, "2022-04-20", 1), ("Hải Dương", "2022-03-12", 2)]    # the bare one: the latest before it

@@ -190,3 +190,26 @@ def test_a_planned_item_noted_as_issued_is_linked_before_fuzzy_matching():
     assert [c.documents[f.document].symbol for f in item.fulfilled_by] == ["02-ĐA/TU"]
     f = item.fulfilled_by[0]
     assert f.score == 1.0 and f.evidence.quote == "Đề án số 02-ĐA/TU ngày 23/5/2021" and f.evidence.start == 10
+
+
+def test_a_document_of_a_merged_province_cited_across_is_that_provinces_document():
+    from graph_fixtures import MERGED_PROVINCES
+    from loaders.extract import extract_text
+    from kg.resolve import split_partitions
+
+    exts = [extract_text(text, source=name) for name, text in MERGED_PROVINCES.items()]
+    assert list(split_partitions(exts)) == ["hai-duong+hai-phong"]       # resolved together
+    c = resolve(exts)
+    docs = {d.scope: d for d in c.find("05-ĐA/TU")}
+    assert sorted(docs) == ["province:hai-duong", "province:hai-phong"]
+    assert all(d.loaded for d in docs.values())
+    assert docs["province:hai-duong"].cited_in == ["hp-12-ctr.txt"] == docs["province:hai-phong"].cited_in
+    ctr = one(c, "12-CTr/TU")
+    edges = {(r.relation, c.documents[r.target].scope) for r in c.relations
+             if r.source == ctr.key and c.documents[r.target].symbol == "05-ĐA/TU"}
+    assert ("continues", "province:hai-duong") in edges
+    assert not [q for q in c.quality if q.kind == "date_conflict"]
+    # without the Hải Dương file its project is still Hải Dương's, cited and not loaded
+    c = resolve(exts[1:])
+    hd = next(d for d in c.find("05-ĐA/TU") if d.scope == "province:hai-duong")
+    assert not hd.loaded and hd.province == "Hải Dương"
