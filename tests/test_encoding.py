@@ -142,3 +142,17 @@ def test_mostly_utf8_with_a_stray_byte_stays_utf8():
 def test_syllable_check():
     assert all(map(is_vietnamese_syllable, "Chương trình hành động thực hiện Nghị quyết khuỷu".split()))
     assert not any(map(is_vietnamese_syllable, ["nh©n", "ChÝnh", "Straße", "Vieät"]))
+
+
+def test_a_tcvn3_line_that_reads_as_vietnamese_both_ways_is_converted_with_its_document():
+    # "Sè" (TCVN3 for "Số") is itself a Vietnamese syllable, so the line alone gives no sign of
+    # the font; in a document typed in TCVN3 it is converted with the rest.
+    legacy = TCVN3_BYTES.decode("cp1252").replace("\r\n", "\n")
+    text = "S\xe8 12-CTr/TU\n" + legacy + "Tuy\xaan Quang, ng\xb5y 18 th\xb8ng 11 n\xa8m 2020\n"
+    fixed, family, _ = fix_legacy(text, "tcvn3.txt")
+    assert family == "tcvn3"
+    assert fixed.splitlines()[0] == "Số 12-CTr/TU"
+    assert fixed.splitlines()[1:4] == TCVN3_TEXT.replace("\r\n", "\n").splitlines()
+    # a Unicode document with one pasted legacy line keeps its own lines, Latin-1 ones included
+    mixed = "Số 12-CTr/TU\nBan Chấp hành Đảng bộ tỉnh\n" + legacy.splitlines()[1] + "\nchè xanh\n"
+    assert fix_legacy(mixed, "mixed.txt")[0] == "Số 12-CTr/TU\nBan Chấp hành Đảng bộ tỉnh\nĐảng Cộng sản Việt Nam\nchè xanh\n"

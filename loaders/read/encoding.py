@@ -143,6 +143,15 @@ _SIGNATURE = {
     "vni": re.compile(r"[aeiouyAEIOUYôöÔÖ][øûïåäëüØÛÏÅÄËÜ]|[aeoAEO][âÂ]|[aA][êÊ]|[ñÑ][aeiouyAEIOUY]"),
 }
 _FAMILY_NAMES = {"tcvn3": "TCVN3 (ABC, .VnTime fonts)", "vni": "VNI (VNI-Times fonts)"}
+# A line a legacy font could have typed: 8-bit characters only, and typographic punctuation.
+_LATIN1_ONLY = re.compile("[\x00-\xff\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u2022]*")
+
+
+@lru_cache(maxsize=None)
+def _legacy_chars(family: str) -> re.Pattern[str]:
+    """A character the family's table converts (its non-ASCII keys)."""
+    chars = sorted({c for k, _ in read_data_table(f"legacy_{family}.tsv") for c in k if ord(c) > 0x7f})
+    return re.compile("[" + re.escape("".join(chars)) + "]")
 # Characters that Unicode Vietnamese never uses but one of the legacy fonts needs; a single
 # character-class scan is cheap, so most files are cleared by it.
 _LEGACY_CHARS = re.compile(f"[{_SYM}øûïåäëüØÛÏÅÄËÜæÆñÑîÎöÖ]")
@@ -183,12 +192,17 @@ def fix_legacy(text: str, source: str) -> tuple[str, str | None, list[str]]:
                     / max(n_words, 1))
     if best is not None and best_ratio >= 0.6 and best_ratio - before >= 0.2:
         out_lines, changed = [], 0
+        # In a document typed in the legacy font, a line without the signature is legacy too when
+        # it holds only the font's 8-bit characters: "Sè 12-CTr/TU" reads as Vietnamese both
+        # ways ("Sè", "Số"); a Unicode line has letters above U+00FF ("ư", "ộ") and stays.
+        whole = legacy_share >= 0.5
         for line in text.split("\n"):
-            if _SIGNATURE[best].search(line):
+            signed = _SIGNATURE[best].search(line) is not None
+            if signed or (whole and _LATIN1_ONLY.fullmatch(line) and _legacy_chars(best).search(line)):
                 new = convert_legacy(line, best)
                 n_old, r_old = vietnamese_ratio(line)
                 n_new, r_new = vietnamese_ratio(new)
-                if r_new * n_new > r_old * n_old:
+                if r_new * n_new > r_old * n_old or (not signed and new != line and r_new * n_new == r_old * n_old):
                     line, changed = new, changed + 1
             out_lines.append(line)
         note = (f"converted {changed} line(s) from {_FAMILY_NAMES[best]} font encoding "
