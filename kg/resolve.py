@@ -437,8 +437,8 @@ def _num(n: str | None) -> str:
     return (m.group(1) + m.group(2)) if m else n
 
 
-def _scope(family: str, issuer: str | None, body: str | None, province: str | None) -> str:
-    """The numbering scope of an issuer instance (which province's TU, …)."""
+def _scope(family: str, issuer: str | None, body: str | None, province: str | None, unit: str | None = None) -> str:
+    """The numbering scope of an issuer instance (which province's TU, which district's HU …)."""
     pslug = province_slug(province)
     if family == "state":
         level = _issuers().get((issuer or "").upper(), {}).get("level")
@@ -453,8 +453,15 @@ def _scope(family: str, issuer: str | None, body: str | None, province: str | No
         return "central"
     if level in ("province", None):
         return f"province:{pslug}" if pslug else "province:unknown"
-    # district/commune bodies number per body; the body is the best name we have
-    return f"{level}:{pslug or 'unknown'}:{slug(body) if body else 'unknown'}"
+    # a district's or commune's committee numbers its own series: its name tells them apart
+    return f"{level}:{pslug or 'unknown'}:{slug(unit) if unit else 'unknown'}"
+
+
+def _with_unit(body: str | None, unit: str | None, scope: str) -> str | None:
+    """A district's or commune's body with its name ("Ban Chấp hành Đảng bộ huyện Sơn Dương")."""
+    if body and unit and scope.startswith(("district", "commune")) and unit not in body:
+        return f"{body} {unit}"
+    return body
 
 
 def _scope_path(scope: str) -> str:
@@ -520,7 +527,9 @@ def _evidence(source: str, mentions: Iterable[dict], fallback: str) -> list[Evid
 
 
 def _mk_mention(source: str, rec: dict, province: str | None, loaded: bool, ref_id: tuple,
-                quality: list[QualityRecord]) -> _Mention | None:
+                quality: list[QualityRecord], home: tuple[str | None, str | None] = (None, None)) -> _Mention | None:
+    """A mention of ``rec`` (the file's own document, or one of its references) read in a file of
+    ``province`` whose own document is of ``home`` (its issuer level and district or commune)."""
     sym = split_symbol(rec.get("symbol"))
     if sym["family"] == "unnumbered" or not sym["number"]:
         return None
@@ -549,7 +558,11 @@ def _mk_mention(source: str, rec: dict, province: str | None, loaded: bool, ref_
             evidence=evidence[:1], severity="high", as_written=symbol, resolved_to=fixed))
         as_written.append(symbol)
         issuer, symbol = "TW", fixed
-    scope = _scope(sym["family"], issuer, body, province)
+    unit = rec.get("unit")
+    if unit is None and lvl in ("district", "commune") and home[0] == lvl and not rec.get("province"):
+        unit = home[1]          # "Nghị quyết số 03-NQ/HU của Ban Thường vụ Huyện ủy" in a file of that Huyện ủy
+    scope = _scope(sym["family"], issuer, body, province, unit)
+    body = _with_unit(body, unit, scope)   # the agency: "Ban Thường vụ Huyện ủy Yên Sơn", not every district's
     return _Mention(
         source=source, symbol=symbol, number=sym["number"], type=typ, issuer=issuer,
         family=sym["family"], scope=scope, province=province if scope.startswith(("province", "state:", "district", "commune")) else None,
@@ -840,7 +853,9 @@ class _Resolver:
                                                     severity="high"))
             province = doc.get("province")
             self.file_province[source] = province
-            m = _mk_mention(source, {**doc, "subject": doc.get("title")}, province, True, (source, "self"), self.c.quality)
+            home = (_issuers().get((doc.get("issuer_code") or "").upper(), {}).get("level"), doc.get("unit"))
+            m = _mk_mention(source, {**doc, "subject": doc.get("title")}, province, True, (source, "self"), self.c.quality,
+                            home)
             if m is not None and not doc.get("is_draft"):
                 m.doc = doc
                 m.relation = "self"
@@ -850,7 +865,7 @@ class _Resolver:
                 self.file_docs[source] = None
                 self._draft(source, doc)
             for i, ref in enumerate(ext.get("references") or []):
-                rm = _mk_mention(source, ref, province, False, (source, i), self.c.quality)
+                rm = _mk_mention(source, ref, province, False, (source, i), self.c.quality, home)
                 if rm is not None:
                     (self.global_mentions if self.partition and rm.scope in GLOBAL_SCOPES else self.mentions).append(rm)
                     for aw in rm.as_written:
@@ -974,7 +989,7 @@ class _Resolver:
         if loaded:
             doc = loaded[0].doc or {}
             d.title, d.signer, d.signer_title = doc.get("title"), doc.get("signer"), doc.get("signer_title")
-            d.issuing_body = doc.get("issuing_body") or d.issuing_body
+            d.issuing_body = (_with_unit(doc.get("issuing_body"), doc.get("unit"), scope) or d.issuing_body)
             d.sources = sorted({m.source for m in loaded})
         d.cited_in = sorted({m.source for m in ms if not m.loaded})
         d.dates_seen = set(c.dates)
@@ -1273,7 +1288,7 @@ class _Resolver:
         """Each document's issuing body as an agency node of its scope."""
         for d in self.c.documents.values():
             if d.issuing_body and not d.ambiguous:
-                province = d.province if d.scope.startswith(("province", "state:")) else None
+                province = d.province if d.scope.startswith(("province", "state:", "district", "commune")) else None
                 if d.scope == "central":
                     province = None
                 d.issued_by = self.agency(d.issuing_body, province, "issuer")

@@ -85,7 +85,7 @@ def extract_text(text: str, source: str = "<text>") -> dict:
     return {
         "source": source,
         "document": {k: doc.get(k) for k in ("symbol", "number", "type", "issuer_code", "date", "year",
-                                              "issuing_body", "province", "term", "signer", "signer_title",
+                                              "issuing_body", "province", "unit", "term", "signer", "signer_title",
                                               "signing_capacity", "doc_kind", "title", "is_draft", "evidence")},
         "references": references,
         "chain_edges": chains,
@@ -164,7 +164,7 @@ def _corrected_symbol(text: str, m: Mention, warnings: list[dict]) -> str:
     elif tail.body_level == "province" and issuer == "TW":
         # "Chương trình thực hiện Nghị quyết số 21-NQ/TW của Ban Chấp hành Đảng bộ tỉnh": the body
         # belongs to the head noun, not to the central resolution.
-        tail.body = tail.body_text = tail.body_level = tail.province = None
+        tail.body = tail.body_text = tail.body_level = tail.province = tail.unit = None
     for flag in s.flags:
         warnings.append({"kind": f"symbol_{flag}", "message": f"symbol written as '{s.text}', read as {s.symbol}",
                          "start": s.start, "end": s.end})
@@ -302,7 +302,7 @@ def _lend_tail(group: list[Mention]) -> None:
         if m.sym.year is not None and m.sym.year != t.year:
             continue          # 30/2020/NĐ-CP, 31/2021/NĐ-CP ngày 05/3/2021: its own year says otherwise
         m.tail = replace(m.tail, date=t.date, date_text=t.date_text, year=t.year, body=t.body, body_text=t.body_text,
-                         body_level=t.body_level, province=t.province, term=t.term, problems=[])
+                         body_level=t.body_level, province=t.province, unit=t.unit, term=t.term, problems=[])
 
 
 def _merge(text: str, mentions: list[Mention], doc: dict, warnings: list[dict]) -> list[dict]:
@@ -318,8 +318,8 @@ def _merge(text: str, mentions: list[Mention], doc: dict, warnings: list[dict]) 
                  "type": m.symbol.split("-", 1)[1].split("/")[0] if m.sym.family == "party" else m.sym.type,
                  "issuer_code": m.symbol.rsplit("/", 1)[1] if m.sym.family == "party" else m.sym.issuer,
                  "kind": m.noun.cls if m.noun else None, "noun": m.noun.text if m.noun else None,
-                 "date": None, "year": m.sym.year, "issuing_body": None, "province": None, "term": None,
-                 "subject": None, "relation": None, "mentions": [], "as_written": [], "_last": -1}
+                 "date": None, "year": m.sym.year, "issuing_body": None, "province": None, "unit": None,
+                 "term": None, "subject": None, "relation": None, "mentions": [], "as_written": [], "_last": -1}
             cands.append(e)
             entries.append(e)
         _absorb(e, m, text, warnings)
@@ -348,12 +348,13 @@ def _merge(text: str, mentions: list[Mention], doc: dict, warnings: list[dict]) 
 def _entry_for(m: Mention, cands: list[dict]) -> dict | None:
     year = m.tail.year if m.tail and m.tail.year else m.sym.year
     term = m.tail.term if m.tail else None
-    # 05-ĐA/TU of "Tỉnh ủy Hải Dương (cũ)" is not the citing province's 05-ĐA/TU: a mention and
-    # an entry one of which names no province are one only when their dates do not differ
-    province = m.tail.province if m.tail else None
+    # 05-ĐA/TU of "Tỉnh ủy Hải Dương (cũ)" is not the citing province's 05-ĐA/TU, nor 03-NQ/HU of
+    # "Huyện ủy Yên Sơn" another district's: a mention and an entry one of which names no place
+    # are one only when their dates do not differ
+    place = (m.tail.province, m.tail.unit) if m.tail else (None, None)
     date = m.tail.date if m.tail else None
-    cands = [e for e in cands if e["province"] == province
-             or ((province is None or e["province"] is None) and (date is None or e["date"] in (None, date)))]
+    cands = [e for e in cands if (e["province"], e["unit"]) == place
+             or _place_fits(place, (e["province"], e["unit"])) and (date is None or e["date"] in (None, date))]
     if year:
         for e in cands:
             if e["year"] == year:
@@ -374,6 +375,11 @@ def _entry_for(m: Mention, cands: list[dict]) -> dict | None:
         return None
     before = [e for e in cands if e["_last"] < m.start]
     return max(before, key=lambda e: e["_last"]) if before else cands[0]
+
+
+def _place_fits(a: tuple, b: tuple) -> bool:
+    """Can two (province, unit) pairs name one issuer? Yes when neither names another one."""
+    return all(x is None or y is None or x == y for x, y in zip(a, b))
 
 
 def _term_fits(e: dict, term: str | None, date: str | None) -> bool:
@@ -399,7 +405,8 @@ def _absorb(e: dict, m: Mention, text: str, warnings: list[dict]) -> None:
                              "start": m.start, "end": m.phrase_end})
         e["date"] = e["date"] or t.date
     e["year"] = e["year"] or t.year
-    for key, val in (("issuing_body", t.body), ("province", t.province), ("term", t.term), ("subject", t.subject)):
+    for key, val in (("issuing_body", t.body), ("province", t.province), ("unit", t.unit), ("term", t.term),
+                     ("subject", t.subject)):
         if val and not e[key]:
             e[key] = val
     if e["kind"] is None and m.noun:

@@ -28,6 +28,11 @@ HEADING_LINE = re.compile(r"^[ \t*]*(?P<line>[^\n]+)$", re.M)
 SIGN_FOR = re.compile(r"^[ \t*]*(?P<cap>T/M|TM\.?|K/T|KT\.?|Q\.\s?)\s*(?P<org>[^\n*]+?)\**\s*$", re.M)
 PERSON = re.compile(r"^[ \t*]*(?P<name>(?:[A-ZĐ][a-zà-ỹđ]* ){1,4}[A-ZĐ][a-zà-ỹđ]+)\s*\**\s*$", re.M)
 CITY_HEADER = re.compile(r"^[ \t*]*THÀNH\s+(?:ỦY|UỶ)\b", re.M)
+# A district's or commune's committee heads its documents with its name: "HUYỆN ỦY SƠN DƯƠNG",
+# "ĐẢNG ỦY XÃ MINH THANH" (the province's "ĐẢNG BỘ TỈNH …" line above it).
+UNIT_HEADER = re.compile(r"^[ \t*]*(?:(?P<c>HUYỆN|QUẬN|THỊ)\s+(?:ỦY|UỶ)|ĐẢNG\s+(?:ỦY|UỶ)\s+(?P<k>XÃ|PHƯỜNG|THỊ\s+TRẤN))"
+                         r"\s+(?P<u>[A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ \-]+?)\s*$", re.M)
+UNIT_HEADER_CHARS = 600
 # "TỈNH ỦY QUẢNG NINH", or "ĐẢNG BỘ TỈNH HẢI DƯƠNG" above a commune's or district's committee
 PROVINCE_HEADER = re.compile(r"(?:(?:TỈNH|THÀNH)\s+(?:ỦY|UỶ)\s+|ĐẢNG\s+BỘ\s+(?:TỈNH|THÀNH\s+PHỐ)[^\S\n]+)"
                              r"(?P<p>[A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ \-]+?)\s*$", re.M)
@@ -37,7 +42,9 @@ SIGNED_BY = re.compile(r"Ký bởi:\s*(?:Tỉnh|Thành)\s+ủy\s+(?P<p>[A-ZĐ][\
 # every character that "K" matches ignoring case (K, k, KELVIN SIGN) opens the pattern, and
 # SIGNED_BY itself is tried there (in a lookbehind); its groups are SIGNED_BY's.
 _SIGNED_BY_SCAN = re.compile(rf"(?-i:[Kk\u212a])(?<=(?={SIGNED_BY.pattern})[\s\S])", SIGNED_BY.flags)
-OF_BODY = re.compile(r"^\s*(?:CỦA\s+)?(?P<body>BAN CHẤP HÀNH ĐẢNG BỘ (?:TỈNH|THÀNH PHỐ)|BAN THƯỜNG VỤ (?:TỈNH|THÀNH)\s+(?:ỦY|UỶ)|THƯỜNG TRỰC (?:TỈNH|THÀNH)\s+(?:ỦY|UỶ)|(?:TỈNH|THÀNH)\s+(?:ỦY|UỶ))(?P<rest>[^\n]*)$", re.M)
+_COMMITTEE = r"(?:(?:TỈNH|THÀNH|HUYỆN|QUẬN|THỊ)\s+(?:ỦY|UỶ)|ĐẢNG\s+(?:ỦY|UỶ)(?:\s+(?:XÃ|PHƯỜNG|THỊ\s+TRẤN))?)"
+OF_BODY = re.compile(r"^\s*(?:CỦA\s+)?(?P<body>BAN CHẤP HÀNH ĐẢNG BỘ (?:TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN)"
+                     rf"|BAN THƯỜNG VỤ {_COMMITTEE}|THƯỜNG TRỰC {_COMMITTEE}|{_COMMITTEE})(?P<rest>[^\n]*)$", re.M)
 _ANNEX_CAPTION, _SIGN_FOR = LineScan(ANNEX_CAPTION), LineScan(SIGN_FOR)  # see loaders.linescan
 TERM_IN = re.compile(r"\(\s*(?:khóa|khoá)\s+(?P<t>[IVXLC]+|\d+)\s*\)", re.I)
 
@@ -77,7 +84,7 @@ def document_identity(text: str, z: Zones | None = None) -> dict:
     z = z or zones(text)
     head = text[:min(len(text), max(HEADER_CHARS, z.opening_end))]
     doc: dict = {"symbol": None, "number": None, "type": None, "issuer_code": None, "date": None,
-                 "issuing_body": None, "province": None, "term": None, "signer": None,
+                 "issuing_body": None, "province": None, "unit": None, "term": None, "signer": None,
                  "signer_title": None, "signing_capacity": None, "doc_kind": None, "title": None,
                  "is_draft": False, "evidence": []}
     # Symbol line of the header.
@@ -122,8 +129,13 @@ def document_identity(text: str, z: Zones | None = None) -> dict:
             doc["province"] = province_named(m["p"]) or m["p"].title()
     if doc["province"] is None:
         doc["province"] = _most_named_province(text) or place
+    unit = UNIT_HEADER.search(head[:UNIT_HEADER_CHARS])
+    if unit:
+        doc["unit"] = " ".join(unit["u"].split()).title()
     if doc["issuing_body"] is None:
-        doc["issuing_body"] = _body_from_signature(doc, city=bool(CITY_HEADER.search(head)))
+        level = (" ".join((unit["c"] or unit["k"]).split()).lower() if unit else
+                 "thành phố" if CITY_HEADER.search(head) else "tỉnh")
+        doc["issuing_body"] = _body_from_signature(doc, "thị xã" if level == "thị" else level)
     if doc["symbol"] is None and doc["number"] is None and doc["type"] and not doc["is_draft"]:
         doc["is_draft"] = bool(re.search(r"\bDỰ THẢO\b", head, re.I))
     if doc["term"] is None:
@@ -154,7 +166,7 @@ def _title_block(text: str, z: Zones, doc: dict) -> None:
         if b:
             body = b["body"].lower()
             part = next((p for p in COMMITTEE_PARTS if p in body), "")
-            doc["issuing_body"] = committee_body(part, city="tỉnh" not in body)   # "CỦA BAN THƯỜNG VỤ THÀNH ỦY"
+            doc["issuing_body"] = committee_body(part, _level_word(body))   # "CỦA BAN THƯỜNG VỤ THÀNH ỦY"
             rest = b["rest"]
             t = TERM_IN.search(rest)
             if t:
@@ -235,37 +247,52 @@ def _signature(text: str, z: Zones, doc: dict) -> None:
     doc["evidence"].append(f"{m.group(0).strip()} {title}")
 
 
-def _body_from_signature(doc: dict, city: bool = False) -> str | None:
+def _body_from_signature(doc: dict, level: str = "tỉnh") -> str | None:
     """No "CỦA …" under the title: "T/M BAN THƯỜNG VỤ" signs for the standing committee,
-    "T/M TỈNH ỦY" for the whole committee (Ban Chấp hành); a city's committee (``city``: its
-    header says "THÀNH ỦY") is a Thành ủy.
+    "T/M TỈNH ỦY" (or "HUYỆN ỦY", "ĐẢNG ỦY") for the whole committee (Ban Chấp hành) of the
+    ``level`` the header names (a city's committee, "THÀNH ỦY": "thành phố").
 
-    >>> _body_from_signature({"issuer_code": "TU"}, city=True)
+    >>> _body_from_signature({"issuer_code": "TU"}, "thành phố")
     'Ban Chấp hành Đảng bộ thành phố'
+    >>> _body_from_signature({"issuer_code": "HU", "signing_capacity": "T/M Ban Thường vụ"}, "huyện")
+    'Ban Thường vụ Huyện ủy'
     """
     cap = (doc.get("signing_capacity") or "").lower()
-    city = "thành" in cap or (city and "tỉnh" not in cap)
+    if level in ("tỉnh", "thành phố"):
+        level = "thành phố" if "thành" in cap or (level == "thành phố" and "tỉnh" not in cap) else "tỉnh"
     standing = next((p for p in ("thường vụ", "thường trực") if p in cap), None)
     if standing:
-        return committee_body(standing, city)
-    if "tỉnh ủy" in cap or "thành ủy" in cap or (not cap and doc.get("issuer_code") == "TU"):
-        return committee_body("chấp hành", city)
+        return committee_body(standing, level)
+    if " ủy" in cap or (not cap and doc.get("issuer_code") in ("TU", "HU", "QU", "ThU", "ĐU")):
+        return committee_body("chấp hành", level)
     return None
 
 
 COMMITTEE_PARTS = ("chấp hành", "thường vụ", "thường trực")
+# The committee of each level, by the word that names the level ("Đảng bộ huyện": Huyện ủy).
+COMMITTEES = {"tỉnh": "Tỉnh ủy", "thành phố": "Thành ủy", "huyện": "Huyện ủy", "quận": "Quận ủy",
+              "thị xã": "Thị ủy", "xã": "Đảng ủy xã", "phường": "Đảng ủy phường", "thị trấn": "Đảng ủy thị trấn"}
 
 
-def committee_body(part: str, city: bool) -> str:
-    """The body that ``part`` of a provincial (or, ``city``, a city's) Party committee names: one of
-    :data:`COMMITTEE_PARTS`, or "" for the Tỉnh ủy / Thành ủy itself.
+def _level_word(body: str) -> str:
+    """The level a committee's name says: "ban thường vụ huyện ủy" -> "huyện"."""
+    b = " ".join(body.lower().split())
+    for word, committee in COMMITTEES.items():
+        if committee.lower() in b or b.endswith("đảng bộ " + word):
+            return word
+    return "thị xã" if "thị ủy" in b else "tỉnh"
 
-    >>> committee_body("thường vụ", city=True), committee_body("chấp hành", city=False)
-    ('Ban Thường vụ Thành ủy', 'Ban Chấp hành Đảng bộ tỉnh')
+
+def committee_body(part: str, level: str = "tỉnh") -> str:
+    """The body that ``part`` of a Party committee of ``level`` (a key of :data:`COMMITTEES`)
+    names: one of :data:`COMMITTEE_PARTS`, or "" for the committee itself.
+
+    >>> committee_body("thường vụ", "thành phố"), committee_body("chấp hành"), committee_body("thường vụ", "xã")
+    ('Ban Thường vụ Thành ủy', 'Ban Chấp hành Đảng bộ tỉnh', 'Ban Thường vụ Đảng ủy xã')
     """
-    committee = "Thành ủy" if city else "Tỉnh ủy"
+    committee = COMMITTEES.get(level, "Tỉnh ủy")
     if part == "chấp hành":
-        return "Ban Chấp hành Đảng bộ " + ("thành phố" if city else "tỉnh")
+        return "Ban Chấp hành Đảng bộ " + level
     if part == "thường vụ":
         return "Ban Thường vụ " + committee
     if part == "thường trực":

@@ -169,7 +169,38 @@ def _province_after_rx() -> re.Pattern[str]:
     names = sorted((n.strip() for r in table("provinces") for n in [r["name"], *r["aliases"].split(",")] if n.strip()),
                    key=len, reverse=True)
     alt = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names)
-    return re.compile(rf"\s+(?:(?:tỉnh|thành phố|TP\.?)\s+)?(?P<name>{alt})(?!\w)(?:\s*\(\s*cũ\s*\))?", re.I)
+    return re.compile(rf"[^\S\n]+(?:(?:tỉnh|thành phố|TP\.?)\s+)?(?P<name>{alt})(?!\w)(?:\s*\(\s*cũ\s*\))?", re.I)
+
+
+# What may stand between a district's or commune's body and its name ("Đảng ủy xã", then "Minh
+# Thanh"; "Ban Thường vụ Đảng ủy", then "xã Minh Thanh"), and what marks a former unit.
+_UNIT_KIND = re.compile(r"[^\S\n]+(?:huyện|quận|thị xã|thành phố|xã|phường|thị trấn)(?=\s)", re.I)
+_UNIT_WORD = re.compile(r"[^\S\n]+(?P<w>[^\W\d_][^\s,;()]*)")     # on the body's line
+_FORMER = re.compile(r"\s*\(\s*cũ\s*\)")
+
+
+def _unit_after(text: str, pos: int, limit: int) -> tuple[str, int] | None:
+    """The name of a district or commune after its body: up to four capitalized words
+    ("Huyện ủy Yên Sơn", "Đảng ủy xã Minh Thanh"), with the end of what was read.
+
+    >>> _unit_after("Huyện ủy Yên Sơn về chè", 8, 23), _unit_after("Huyện ủy về chè", 8, 15)
+    (('Yên Sơn', 16), None)
+    """
+    k = _UNIT_KIND.match(text, pos, limit)
+    at = k.end() if k else pos
+    words, end = [], at
+    while len(words) < 4:
+        w = _UNIT_WORD.match(text, end, limit)
+        if not w or not w["w"][0].isupper() or w["w"] in ("Khối", "Đảng"):
+            break
+        words.append(w["w"].rstrip("."))
+        end = w.end() if not w["w"].endswith(".") else w.end() - 1
+        if w["w"].endswith("."):
+            break
+    if not words:
+        return None
+    former = _FORMER.match(text, end, limit)
+    return " ".join(words), former.end() if former else end
 
 
 @cache
@@ -218,6 +249,7 @@ class Tail:
     subject_start: int | None = None
     subject_end: int | None = None
     province: str | None = None    # the province named after the body ("… Tỉnh ủy Hải Dương (cũ)")
+    unit: str | None = None        # the district or commune named after its body ("Huyện ủy Yên Sơn")
     problems: list[tuple[str, int, int, str]] = field(default_factory=list)  # (kind, start, end, text)
 
 
@@ -259,6 +291,11 @@ def parse_tail(text: str, pos: int, limit: int | None = None) -> Tail:
             canonical, level = body_index()[fold(b["body"])]
             tail.body, tail.body_text, tail.body_level = canonical, b["body"], level
             pos = tail.end = b.end()
+            if level in ("district", "commune"):
+                unit = _unit_after(text, pos, limit)
+                if unit:
+                    tail.unit, pos = unit
+                    tail.end = pos
             if level != "central":
                 named = _province_after_rx().match(text, pos, limit)
                 if named:

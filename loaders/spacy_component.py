@@ -36,7 +36,8 @@ for _name in ("vankien_document", "vankien_chains", "vankien"):
 if not Span.has_extension("vankien"):
     Span.set_extension("vankien", default=None)
 
-REF_FIELDS = ("symbol", "number", "type", "issuer_code", "date", "year", "issuing_body", "term", "subject", "relation")
+REF_FIELDS = ("symbol", "number", "type", "issuer_code", "date", "year", "issuing_body", "province", "unit", "term", "subject",
+              "relation")
 
 
 def _folded(doc: Doc) -> Doc:

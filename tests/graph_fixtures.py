@@ -61,3 +61,22 @@ def write_merged_provinces(folder: Path, names=None) -> Path:
         if names is None or name in names:
             (folder / name).write_text(text, encoding="utf-8")
     return folder
+
+
+# Two districts of one province number their resolutions on their own (domain guide §2.2: "the
+# issuer code never says which province, district or ward"): Sơn Dương's and Yên Sơn's 03-NQ/HU
+# of 2021 are two documents. Constructed in the genre of the corpus files.
+DISTRICTS = {
+    "sd-03-nq.txt": "ĐẢNG BỘ TỈNH TUYÊN QUANG\nHUYỆN ỦY SƠN DƯƠNG\n*\nSố 03-NQ/HU\nĐẢNG CỘNG SẢN VIỆT NAM\n"
+                    "Sơn Dương, ngày 15 tháng 3 năm 2021\n\nNGHỊ QUYẾT\nvề phát triển lâm nghiệp\n\nI. TÌNH HÌNH\n"
+                    "Thực hiện Nghị quyết số 05-NQ/TU ngày 10/01/2021 của Ban Chấp hành Đảng bộ tỉnh.\n",
+    "ys-03-nq.txt": "ĐẢNG BỘ TỈNH TUYÊN QUANG\nHUYỆN ỦY YÊN SƠN\n*\nSố 03-NQ/HU\nĐẢNG CỘNG SẢN VIỆT NAM\n"
+                    "Yên Sơn, ngày 02 tháng 02 năm 2021\n\nNGHỊ QUYẾT\nvề phát triển chè\n\nI. TÌNH HÌNH\n"
+                    "Thực hiện Nghị quyết số 05-NQ/TU ngày 10/01/2021 của Ban Chấp hành Đảng bộ tỉnh.\n\n"
+                    "T/M BAN THƯỜNG VỤ\nBÍ THƯ\nNguyễn Văn An\n",
+    "sd-05-kh.txt": "ĐẢNG BỘ TỈNH TUYÊN QUANG\nHUYỆN ỦY SƠN DƯƠNG\n*\nSố 05-KH/HU\nĐẢNG CỘNG SẢN VIỆT NAM\n"
+                    "Sơn Dương, ngày 12 tháng 3 năm 2022\n\nKẾ HOẠCH\nthực hiện Nghị quyết số 03-NQ/HU của Ban Chấp hành "
+                    "Đảng bộ huyện\n\nI. MỤC ĐÍCH, YÊU CẦU\nThực hiện Nghị quyết số 03-NQ/HU ngày 15/3/2021 của Ban Chấp "
+                    "hành Đảng bộ huyện về phát triển lâm nghiệp; học tập Nghị quyết số 03-NQ/HU ngày 02/02/2021 của "
+                    "Huyện ủy Yên Sơn về chè và Kế hoạch số 12-KH/ĐU ngày 01/3/2022 của Đảng ủy xã Minh Thanh.\n",
+}

@@ -353,3 +353,24 @@ def test_one_symbol_of_two_provinces_in_one_file_is_two_references():
     refs = [r for r in extract_text(text)["references"] if r["symbol"].startswith("05-ĐA/TU")]
     assert [(r["province"], r["date"], len(r["mentions"])) for r in refs] == [
         (None, "2022-04-20", 1), ("Hải Dương", "2022-03-12", 2)]    # the bare one: the latest before it
+
+
+def test_a_district_or_commune_body_is_read_with_its_name():
+    # domain guide §2.2: HU (Huyện ủy), ĐU (Đảng ủy of a commune); the code never says which one
+    text = ("Nghị quyết số 03-NQ/HU ngày 02/02/2021 của Huyện ủy Yên Sơn về chè; Kế hoạch số 12-KH/ĐU ngày "
+            "01/3/2022 của Ban Thường vụ Đảng ủy xã Minh Thanh về nông thôn mới; Kế hoạch số 97-KH/ĐUK ngày "
+            "05/5/2022 của Ban Thường vụ Đảng ủy Khối các cơ quan tỉnh về học tập.")
+    refs = {r["symbol"]: r for r in extract_text(text)["references"]}
+    assert [(refs[s]["issuing_body"], refs[s]["unit"], refs[s]["subject"]) for s in ("03-NQ/HU", "12-KH/ĐU", "97-KH/ĐUK")] == [
+        ("Huyện ủy", "Yên Sơn", "chè"), ("Ban Thường vụ Đảng ủy xã", "Minh Thanh", "nông thôn mới"),
+        ("Ban Thường vụ Đảng ủy Khối các cơ quan tỉnh", None, "học tập")]
+
+
+def test_a_district_committees_document_names_its_district():
+    from graph_fixtures import DISTRICTS
+
+    ys = extract_text(DISTRICTS["ys-03-nq.txt"])["document"]
+    assert (ys["symbol"], ys["province"], ys["unit"], ys["issuing_body"]) == (
+        "03-NQ/HU", "Tuyên Quang", "Yên Sơn", "Ban Thường vụ Huyện ủy")         # T/M BAN THƯỜNG VỤ
+    sd = extract_text(DISTRICTS["sd-03-nq.txt"])["document"]
+    assert (sd["unit"], sd["issuing_body"]) == ("Sơn Dương", "Ban Chấp hành Đảng bộ huyện")

@@ -213,3 +213,20 @@ def test_a_document_of_a_merged_province_cited_across_is_that_provinces_document
     c = resolve(exts[1:])
     hd = next(d for d in c.find("05-ĐA/TU") if d.scope == "province:hai-duong")
     assert not hd.loaded and hd.province == "Hải Dương"
+
+
+def test_two_districts_series_never_merge_and_a_reference_finds_its_district():
+    from graph_fixtures import DISTRICTS
+    from loaders.extract import extract_text
+
+    c = resolve([extract_text(text, source=name) for name, text in DISTRICTS.items()])
+    nq = {d.scope: d for d in c.find("03-NQ/HU")}
+    assert sorted(nq) == ["district:tuyen-quang:son-duong", "district:tuyen-quang:yen-son"]
+    assert all(d.loaded for d in nq.values())
+    # "của Huyện ủy Yên Sơn" finds Yên Sơn's; "của Ban Chấp hành Đảng bộ huyện", written in a file
+    # of Sơn Dương's Huyện ủy, its own district's
+    assert nq["district:tuyen-quang:yen-son"].cited_in == ["sd-05-kh.txt"] == nq["district:tuyen-quang:son-duong"].cited_in
+    agencies = {c.agencies[d.issued_by].name for d in nq.values()}
+    assert agencies == {"Ban Thường vụ Huyện ủy Yên Sơn", "Ban Chấp hành Đảng bộ huyện Sơn Dương"}
+    (kh,) = [d for d in c.documents.values() if d.symbol == "12-KH/ĐU"]
+    assert kh.scope == "commune:tuyen-quang:minh-thanh" and not kh.loaded
