@@ -218,11 +218,15 @@ OTHER_BODY = re.compile(
     r"(?:\s+(?!về\b|thực hiện\b|ban hành\b|quy định\b|hướng dẫn\b|tại\b|đã\b)[^\s,;()]*[^\s,;().]){0,6}?)"
     r"(?=\s+(?:về|thực hiện|ban hành|quy định|hướng dẫn)\b|\s*[,;()]|\.\s|\.?\s*$)")
 TERM = re.compile(r"\s*,?\s*\(?\s*(?:khóa|khoá|nhiệm kỳ)\s+(?P<t>[IVXLC]+|\d{1,2})\b\s*\)?", re.I)
-PLENUM = re.compile(r"\s*,?\s*(?:của\s+)?Hội nghị\s+(?:lần thứ\s+\S+|Trung ương\s+\d+)\s+(?:của\s+)?", re.I)
+PLENUM = re.compile(r"\s*,?\s*(?:của\s+)?Hội nghị\s+(?:lần thứ\s+\S+|(?P<tw>(?:Ban Chấp hành\s+)?Trung ương(?:\s+Đảng)?)\s+"
+                    r"(?:lần thứ\s+\S+|\d+))\s+(?:của\s+)?", re.I)
 OF = re.compile(r"\s*,?\s*(?:của|do)\s+", re.I)
 _SPACES = re.compile(r"\s*")
 DATE_LEAD = re.compile(r"\s*,?\s*\(?\s*(?:ngày|ngay)?\s*", re.I)
-ABOUT = re.compile(r"\s*,?\s*(?:\*\s*)?(?:về|ve)\s+(?:việc\s+)?", re.I)
+# "về <subject>", also after a decree's verb ("… của Chính phủ quy định về cán bộ"); a title that
+# opens "một số vấn đề về …" (18-NQ/TW) is the subject as a whole
+ABOUT = re.compile(r"\s*,?\s*(?:\*\s*)?(?:(?:(?:quy định|hướng dẫn)(?:\s+chi tiết)?\s+)?(?:về|ve)\s+(?:việc\s+)?"
+                   r"|(?=một số vấn đề\s+về\s))", re.I)
 # Where a subject clause ends: clause punctuation, a cell or paragraph break, a parenthesis that
 # opens an alias ("(sau đây viết tắt là …)"), a sentence end.
 SUBJECT_END = re.compile(r"[;\t\n]|,?\s+(?:và\s+)?(?=(?:Nghị quyết|Chỉ thị|Kết luận|Quyết định|Quy định|Kế hoạch|Chương trình|Đề án|Hướng dẫn)\s+(?:số\s+)?\d)|,\s+(?=Chương trình mục tiêu|Chiến lược|Đề án )|\(\s*\*?\s*(?:sau đây|gọi tắt|viết tắt)|\.(?=\s+[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ\-–])|\.\s*$|\s+-\s+(?=[A-ZĐ])", re.I)
@@ -287,7 +291,12 @@ def parse_tail(text: str, pos: int, limit: int | None = None) -> Tail:
         body_pos = _SPACES.match(text, pos).end()  # "ngày … Ban Chấp hành …" without "của"
     if body_pos is not None:
         b = _body_rx().match(text, body_pos, limit)
-        if b:
+        if b is None and p and p["tw"]:
+            # "của Hội nghị Trung ương 4 khóa XIII": a plenum of the Central Committee names no other body
+            canonical, level = body_index()[fold("Ban Chấp hành Trung ương Đảng")]
+            tail.body, tail.body_text, tail.body_level = canonical, p.group(0).strip(), level
+            pos = tail.end = body_pos
+        elif b:
             canonical, level = body_index()[fold(b["body"])]
             tail.body, tail.body_text, tail.body_level = canonical, b["body"], level
             pos = tail.end = b.end()

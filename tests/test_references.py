@@ -374,3 +374,19 @@ def test_a_district_committees_document_names_its_district():
         "03-NQ/HU", "Tuyên Quang", "Yên Sơn", "Ban Thường vụ Huyện ủy")         # T/M BAN THƯỜNG VỤ
     sd = extract_text(DISTRICTS["sd-03-nq.txt"])["document"]
     assert (sd["unit"], sd["issuing_body"]) == ("Sơn Dương", "Ban Chấp hành Đảng bộ huyện")
+
+
+def test_a_plenum_of_the_central_committee_is_the_central_committee():
+    text = ("Thực hiện Kết luận số 21-KL/TW ngày 25/10/2021 của Hội nghị Trung ương 4 khóa XIII về đẩy mạnh xây dựng, "
+            "chỉnh đốn Đảng; Nghị quyết số 18-NQ/TW ngày 25/10/2017 Hội nghị lần thứ sáu Ban Chấp hành Trung ương Đảng "
+            "(khóa XII) một số vấn đề về tiếp tục đổi mới, sắp xếp tổ chức bộ máy.")
+    refs = {r["symbol"]: r for r in extract_text(text)["references"]}
+    assert [(refs[s]["issuing_body"], refs[s]["term"], refs[s]["subject"]) for s in ("21-KL/TW", "18-NQ/TW")] == [
+        ("Ban Chấp hành Trung ương Đảng", "XIII", "đẩy mạnh xây dựng, chỉnh đốn Đảng"),
+        ("Ban Chấp hành Trung ương Đảng", "XII", "một số vấn đề về tiếp tục đổi mới, sắp xếp tổ chức bộ máy")]
+
+
+def test_a_decrees_subject_follows_its_verb():
+    text = "Căn cứ Nghị định số 33/2023/NĐ-CP ngày 10/6/2023 của Chính phủ quy định về cán bộ, công chức, viên chức ở xã, phường, thị trấn;"
+    (ref,) = extract_text(text)["references"]
+    assert (ref["issuing_body"], ref["subject"]) == ("Chính phủ", "cán bộ, công chức, viên chức ở xã, phường, thị trấn")
