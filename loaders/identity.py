@@ -132,6 +132,8 @@ def document_identity(text: str, z: Zones | None = None) -> dict:
     unit = UNIT_HEADER.search(head[:UNIT_HEADER_CHARS])
     if unit:
         doc["unit"] = " ".join(unit["u"].split()).title()
+    if doc["issuing_body"] is None and not doc["signing_capacity"]:
+        doc["issuing_body"] = _body_issuing_in_opening(text[:z.opening_end])
     if doc["issuing_body"] is None:
         level = (" ".join((unit["c"] or unit["k"]).split()).lower() if unit else
                  "thành phố" if CITY_HEADER.search(head) else "tỉnh")
@@ -266,6 +268,31 @@ def _body_from_signature(doc: dict, level: str = "tỉnh") -> str | None:
     if " ủy" in cap or (not cap and doc.get("issuer_code") in ("TU", "HU", "QU", "ThU", "ĐU")):
         return committee_body("chấp hành", level)
     return None
+
+
+@cache
+def _issuing_in_opening_rx() -> re.Pattern[str]:
+    bodies = sorted((r["phrase"] for r in table("bodies") if r["level"] != "central"), key=len, reverse=True)
+    alt = "|".join(re.escape(b).replace(r"\ ", r"\s+") for b in bodies)
+    genres = "|".join(re.escape(g) for g in ("Chương trình", "Kế hoạch", "Nghị quyết", "Đề án", "Quy định",
+                                              "Quy chế", "Chỉ thị", "Kết luận", "Hướng dẫn", "Quyết định"))
+    return re.compile(rf"(?<!\w)(?P<body>{alt})\s+(?:ban hành|xây dựng)\s+(?:{genres})\b")
+
+
+def _body_issuing_in_opening(opening: str) -> str | None:
+    """Unsigned, with no "CỦA …" under the title: the body the opening paragraph says issues the
+    document ("…, Ban Thường vụ Tỉnh ủy ban hành Kế hoạch thực hiện như sau:"), the last one
+    said (an opening may recall what another body issued before).
+
+    >>> _body_issuing_in_opening("Thực hiện Nghị quyết số 57-NQ/TW, Ban Thường vụ Tỉnh ủy ban hành Kế hoạch như sau:")
+    'Ban Thường vụ Tỉnh ủy'
+    """
+    from loaders.parse import body_index, fold
+
+    m = None
+    for m in _issuing_in_opening_rx().finditer(opening):
+        pass
+    return body_index()[fold(m["body"])][0] if m else None
 
 
 COMMITTEE_PARTS = ("chấp hành", "thường vụ", "thường trực")

@@ -257,8 +257,19 @@ class Tail:
     problems: list[tuple[str, int, int, str]] = field(default_factory=list)  # (kind, start, end, text)
 
 
-def parse_tail(text: str, pos: int, limit: int | None = None) -> Tail:
-    """Date, issuing body, term and subject that follow a symbol ending at ``pos``."""
+@cache
+def _trailing_cue() -> re.Pattern[str]:
+    """A subject cut before the next citation that ends with the verb governing it ("về thực hiện",
+    "về phát triển khoa học, công nghệ thực hiện" [Nghị quyết số 57-NQ/TW]): the implementing cues
+    of ``relation_cues.tsv``."""
+    cues = {r["cue"] for r in table("relation_cues") if r["relation"] in ("implements", "continues")}
+    alt = "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in sorted(cues, key=len, reverse=True))
+    return re.compile(rf"(?:^|\s)(?:việc\s+)?(?:{alt})$", re.I)
+
+
+def parse_tail(text: str, pos: int, limit: int | None = None, nested: bool = False) -> Tail:
+    """Date, issuing body, term and subject that follow a symbol ending at ``pos`` (``nested``:
+    a citation inside another's subject, whose own subject is not read)."""
     limit = len(text) if limit is None else limit
     tail = Tail(end=pos)
     # Date: ", ngày 24/11/2023", " ngày 24 tháng 11 năm 2023", " (24-11-2023)"
@@ -321,12 +332,23 @@ def parse_tail(text: str, pos: int, limit: int | None = None) -> Tail:
     if t and t["t"]:
         tail.term = term_label(t["t"])
         pos = tail.end = t.end()
-    a = ABOUT.match(text, pos, limit)
+    a = None if nested else ABOUT.match(text, pos, limit)
     if a:
         s_start = a.end()
         e = _SUBJECT_END_SCAN.search(text, s_start, min(limit, s_start + 400))
         s_end = e.start() if e else min(limit, s_start + 400)
         subject = text[s_start:s_end].strip().strip("*\"“”").strip(" ,.")
+        cue = _trailing_cue().search(subject) if e is not None else None
+        if cue and cue.start() > 0:
+            subject = subject[:cue.start()].rstrip(" ,")
+        elif cue:
+            # the subject is the implementing of the citation that follows: "về thực hiện Nghị quyết
+            # số 35-NQ/TW ngày 22/10/2018 của Bộ Chính trị khóa XII"
+            from loaders.find import find_symbols
+            inner = next(iter(find_symbols(text, s_end, min(limit, s_end + 60))), None)
+            if inner is not None:
+                s_end = parse_tail(text, inner.end, limit, nested=True).end
+                subject = " ".join(text[s_start:s_end].split()).strip(" ,.")
         if subject:
             tail.subject, tail.subject_start, tail.subject_end = subject, s_start, s_end
     return tail

@@ -390,3 +390,28 @@ def test_a_decrees_subject_follows_its_verb():
     text = "Căn cứ Nghị định số 33/2023/NĐ-CP ngày 10/6/2023 của Chính phủ quy định về cán bộ, công chức, viên chức ở xã, phường, thị trấn;"
     (ref,) = extract_text(text)["references"]
     assert (ref["issuing_body"], ref["subject"]) == ("Chính phủ", "cán bộ, công chức, viên chức ở xã, phường, thị trấn")
+
+
+@pytest.mark.parametrize("text, symbol, subject", [
+    # c004: the subject is the implementing of the cited resolution, named with it
+    ("Tiếp tục thực hiện hiệu quả Kế hoạch số 319-KH/TU ngày 05/9/2019 của Ban Thường vụ Tỉnh uỷ về thực hiện "
+     "Nghị quyết số 35-NQ/TU ngày 22/10/2018 của Bộ Chính trị khóa XII về tăng cường bảo vệ nền tảng tư tưởng của Đảng;",
+     "319-KH/TU", "thực hiện Nghị quyết số 35-NQ/TU ngày 22/10/2018 của Bộ Chính trị khóa XII"),
+    # c002: the verb before the cited resolution is not part of the subject
+    ("Thực hiện Kế hoạch số 01-KH/BCĐTW, ngày 02/6/2025 của Ban Chỉ đạo Trung ương về hành động chiến lược triển khai "
+     "Nghị quyết số 57-NQ/TW, ngày 22/12/2024 của Bộ Chính trị về đột phá phát triển khoa học, công nghệ;",
+     "01-KH/BCĐTW", "hành động chiến lược"),
+])
+def test_a_subject_cut_at_the_next_citation_never_ends_with_its_verb(text, symbol, subject):
+    refs = {r["symbol"]: r for r in extract_text(text)["references"]}
+    assert refs[symbol]["subject"] == subject
+
+
+def test_an_unsigned_documents_body_is_the_one_its_opening_says_issues_it():
+    text = ("TỈNH ỦY LÀO CAI\n*\nSố 45-KH/TU\nĐẢNG CỘNG SẢN VIỆT NAM\nLào Cai, ngày 10 tháng 7 năm 2025\n\nKẾ HOẠCH\n"
+            "thực hiện Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị\n-----\nThực hiện Nghị quyết số 57-NQ/TW "
+            "ngày 22/12/2024 của Bộ Chính trị về đột phá phát triển khoa học, công nghệ; căn cứ Chương trình hành động "
+            "số 15-CTr/TU ngày 20/02/2025 của Ban Chấp hành Đảng bộ tỉnh, Ban Thường vụ Tỉnh ủy ban hành Kế hoạch thực "
+            "hiện như sau:\n\nI. MỤC ĐÍCH, YÊU CẦU\n1. Quán triệt sâu sắc Nghị quyết.\n")
+    doc = extract_text(text)["document"]
+    assert (doc["symbol"], doc["province"], doc["issuing_body"]) == ("45-KH/TU", "Lào Cai", "Ban Thường vụ Tỉnh ủy")
