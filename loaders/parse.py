@@ -85,7 +85,10 @@ def date_at(text: str, pos: int) -> DateHit | None:
 
 # ---- nouns before a symbol ------------------------------------------------------------
 
-_NOUN_QUALIFIERS = ("liên tịch", "hướng dẫn")
+@cache
+def _noun_qualifiers() -> tuple[str, ...]:
+    """Words between a genre noun and its number (``data/noun_qualifiers.tsv``)."""
+    return tuple(r["qualifier"] for r in table("noun_qualifiers"))
 
 
 @cache
@@ -93,7 +96,7 @@ def _noun_before_rx() -> re.Pattern[str]:
     nouns = sorted((r["noun"] for r in table("doc_nouns")), key=len, reverse=True)
     alt = "|".join(re.escape(n) for n in nouns)
     # "Chương trình hành động số", "Nghị quyết 43-…", "Kế hoạch số:" ; a short abbreviation also counts.
-    quals = "|".join(_NOUN_QUALIFIERS)
+    quals = "|".join(re.escape(q).replace(r"\ ", r"[^\S\n]+") for q in _noun_qualifiers())
     # The lookahead for the nouns' first letters turns away most offsets of the window with
     # one class test instead of a try of every noun.
     firsts = re.escape("".join(sorted({n[0] for n in nouns})))
@@ -129,7 +132,7 @@ def _noun_reach_rx() -> re.Pattern[str]:
     def solid(s: str) -> int:
         return sum(not c.isspace() for c in s)
 
-    most = max(map(solid, nouns)) + max(map(solid, _NOUN_QUALIFIERS)) + len("số") + len(":")
+    most = max(map(solid, nouns)) + max(map(solid, _noun_qualifiers())) + len("số") + len(":")
     return re.compile(rf"(?:\s*\S){{0,{most}}}\s*")
 
 

@@ -415,3 +415,14 @@ def test_an_unsigned_documents_body_is_the_one_its_opening_says_issues_it():
             "hiện như sau:\n\nI. MỤC ĐÍCH, YÊU CẦU\n1. Quán triệt sâu sắc Nghị quyết.\n")
     doc = extract_text(text)["document"]
     assert (doc["symbol"], doc["province"], doc["issuing_body"]) == ("45-KH/TU", "Lào Cai", "Ban Thường vụ Tỉnh ủy")
+
+
+@pytest.mark.parametrize("text, symbol, noun, relation", [
+    ("Căn cứ Điều lệ Đảng; căn cứ Quy chế làm việc số 01-QC/TU ngày 05/11/2020 của Ban Chấp hành Đảng bộ tỉnh khóa XX;",
+     "01-QC/TU", "Quy chế", "based_on"),
+    ("Thực hiện Nghị quyết chuyên đề số 03-NQ/TU ngày 12/6/2021 của Ban Chấp hành Đảng bộ tỉnh về nông nghiệp,",
+     "03-NQ/TU", "Nghị quyết", "implements"),
+])
+def test_a_qualifier_between_the_noun_and_its_number_keeps_the_noun(text, symbol, noun, relation):
+    (ref,) = extract_text(text + "\nI. MỤC ĐÍCH")["references"]
+    assert (ref["symbol"], ref["noun"], ref["relation"]) == (symbol, noun, relation)
