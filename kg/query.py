@@ -267,13 +267,35 @@ def add_candidates(rows: list[dict], candidates: list[dict]) -> list[dict]:
     """Mark each row with the document it is about (``candidate``) and whether the symbol named
     several (``ambiguous``): an ambiguous symbol is answered for every candidate, never one."""
     if candidates:
-        by_iri = {c["d"]: c for c in candidates}
+        labels = candidate_labels(candidates)
         for r in rows:
-            c = by_iri.get(r.get("doc"))
-            if c:
-                r["candidate"] = c["symbol"] + (f"@{c['year']}" if c.get("year") else "")
+            label = labels.get(r.get("doc"))
+            if label:
+                r["candidate"] = label
                 r["ambiguous"] = len(candidates) > 1
     return rows
+
+
+def candidate_labels(candidates: list[dict]) -> dict[str, str]:
+    """IRI -> ``SYMBOL@YEAR``, or, where two candidates share that, ``SYMBOL@`` the first segment
+    of the IRI that tells them apart (two districts' 03-NQ/HU of 2021: ``03-NQ/HU@son-duong``);
+    each label, given back as ``doc=``, names its candidate.
+
+    >>> candidate_labels([{"d": "b/doc/district/tq/son-duong/NQ/3/2021", "symbol": "03-NQ/HU", "year": 2021},
+    ...                   {"d": "b/doc/district/tq/yen-son/NQ/3/2021", "symbol": "03-NQ/HU", "year": 2021}])
+    {'b/doc/district/tq/son-duong/NQ/3/2021': '03-NQ/HU@son-duong', 'b/doc/district/tq/yen-son/NQ/3/2021': '03-NQ/HU@yen-son'}
+    """
+    plain = {c["d"]: c["symbol"] + (f"@{c['year']}" if c.get("year") else "") for c in candidates}
+    out = {}
+    for iri, label in plain.items():
+        twins = [other for other, lab in plain.items() if lab == label and other != iri]
+        if not twins:
+            out[iri] = label
+            continue
+        parts, others = iri.split("/"), [t.split("/") for t in twins]
+        seg = next((p for i, p in enumerate(parts) if all(i >= len(o) or o[i] != p for o in others)), iri)
+        out[iri] = f"{plain[iri].split('@')[0]}@{seg}"
+    return out
 
 
 def run_sparql(query: str, graph_dir: str | Path | None = None, store: ox.Store | None = None) -> list[dict[str, Any]]:

@@ -68,12 +68,12 @@ def write_merged_provinces(folder: Path, names=None) -> Path:
 # of 2021 are two documents. Constructed in the genre of the corpus files.
 DISTRICTS = {
     "sd-03-nq.txt": "ĐẢNG BỘ TỈNH TUYÊN QUANG\nHUYỆN ỦY SƠN DƯƠNG\n*\nSố 03-NQ/HU\nĐẢNG CỘNG SẢN VIỆT NAM\n"
-                    "Sơn Dương, ngày 15 tháng 3 năm 2021\n\nNGHỊ QUYẾT\nvề phát triển lâm nghiệp\n\nI. TÌNH HÌNH\n"
-                    "Thực hiện Nghị quyết số 05-NQ/TU ngày 10/01/2021 của Ban Chấp hành Đảng bộ tỉnh.\n",
+                    "Sơn Dương, ngày 15 tháng 3 năm 2021\n\nNGHỊ QUYẾT\nvề phát triển lâm nghiệp\n\n"
+                    "Thực hiện Nghị quyết số 05-NQ/TU ngày 10/01/2021 của Ban Chấp hành Đảng bộ tỉnh.\n\nI. TÌNH HÌNH\n",
     "ys-03-nq.txt": "ĐẢNG BỘ TỈNH TUYÊN QUANG\nHUYỆN ỦY YÊN SƠN\n*\nSố 03-NQ/HU\nĐẢNG CỘNG SẢN VIỆT NAM\n"
-                    "Yên Sơn, ngày 02 tháng 02 năm 2021\n\nNGHỊ QUYẾT\nvề phát triển chè\n\nI. TÌNH HÌNH\n"
-                    "Thực hiện Nghị quyết số 05-NQ/TU ngày 10/01/2021 của Ban Chấp hành Đảng bộ tỉnh.\n\n"
-                    "T/M BAN THƯỜNG VỤ\nBÍ THƯ\nNguyễn Văn An\n",
+                    "Yên Sơn, ngày 02 tháng 02 năm 2021\n\nNGHỊ QUYẾT\nvề phát triển chè\n\n"
+                    "Thực hiện Nghị quyết số 05-NQ/TU ngày 10/01/2021 của Ban Chấp hành Đảng bộ tỉnh.\n\nI. TÌNH HÌNH\n"
+                    "Chè là cây chủ lực.\n\nT/M BAN THƯỜNG VỤ\nBÍ THƯ\nNguyễn Văn An\n",
     "sd-05-kh.txt": "ĐẢNG BỘ TỈNH TUYÊN QUANG\nHUYỆN ỦY SƠN DƯƠNG\n*\nSố 05-KH/HU\nĐẢNG CỘNG SẢN VIỆT NAM\n"
                     "Sơn Dương, ngày 12 tháng 3 năm 2022\n\nKẾ HOẠCH\nthực hiện Nghị quyết số 03-NQ/HU của Ban Chấp hành "
                     "Đảng bộ huyện\n\nI. MỤC ĐÍCH, YÊU CẦU\nThực hiện Nghị quyết số 03-NQ/HU ngày 15/3/2021 của Ban Chấp "

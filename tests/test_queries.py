@@ -222,3 +222,18 @@ def test_rows_sorted_in_python_come_in_the_order_of_the_querys_order_by(corpus_g
     canon = lambda rows: sorted(json.dumps({k: v for k, v in r.items() if k not in ("candidate", "ambiguous")},
                                            sort_keys=True, ensure_ascii=False) for r in rows)
     assert canon(ours) == canon(by_engine)
+
+
+def test_two_districts_documents_of_one_symbol_are_two_candidates_named_apart(tmp_path):
+    from graph_fixtures import DISTRICTS
+    from kg.build import build
+
+    for name, text in DISTRICTS.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    build([tmp_path], out=tmp_path / "g")
+    rows = run_named("lineage", {"doc": "03-NQ/HU"}, graph_dir=tmp_path / "g")
+    assert {(r["candidate"], r["toSymbol"]) for r in rows} == {("03-NQ/HU@son-duong", "05-NQ/TU"),
+                                                                ("03-NQ/HU@yen-son", "05-NQ/TU")}
+    assert all(r["ambiguous"] for r in rows)
+    rows = run_named("lineage", {"doc": "03-NQ/HU@yen-son"}, graph_dir=tmp_path / "g")     # the label narrows
+    assert [(r["fromSymbol"], r["toSymbol"], r["ambiguous"]) for r in rows] == [("03-NQ/HU", "05-NQ/TU", False)]
