@@ -19,7 +19,7 @@ import networkx as nx
 
 from kg import graph as kgraph
 from kg.neo4j.mapping import VK, local, mapping
-from kg.query import get_query, province_name
+from kg.query import get_query, narrow_documents, province_name
 from kg.store import QueryError
 
 
@@ -84,7 +84,6 @@ CITES = frozenset(_relation_names("cites"))
 
 
 def find_documents(G, value: str, province: str | None = None) -> list[dict]:
-    from kg.neo4j.cypher import pick
 
     sym = value.partition("@")[0].strip()
     rows = []
@@ -92,7 +91,7 @@ def find_documents(G, value: str, province: str | None = None) -> list[dict]:
         if (d.get("symbol") is not None and (d.get("symbol") == sym or sym in (d.get("asWritten") or ()))
                 and "AmbiguousReference" not in d.get("labels", ()) and "Document" in d.get("labels", ())):
             rows.append({"d": n, "symbol": d["symbol"], "year": d.get("year"), "province": _province(G, n)})
-    return pick(sorted(rows, key=lambda r: r["d"]), value, province)
+    return narrow_documents(sorted(rows, key=lambda r: r["d"]), value, province)
 
 
 # ------------------------------------------------------------------------------ the queries

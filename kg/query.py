@@ -106,7 +106,7 @@ def province_name(value: str) -> str:
 
 def find_documents(store: ox.Store, value: str, province: str | None = None) -> list[dict[str, Any]]:
     """Documents a symbol names (``11-CTr/TU``, ``11-CTr/TU@2021``, a symbol as written)."""
-    symbol, _, year = value.partition("@")
+    symbol = value.partition("@")[0]
     rows = select(store, f"""
         PREFIX vk: <{VK}>
         PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -118,13 +118,19 @@ def find_documents(store: ox.Store, value: str, province: str | None = None) -> 
           OPTIONAL {{ ?d vk:year ?year }}
           OPTIONAL {{ ?d vk:inProvince/skos:prefLabel ?province }}
         }} ORDER BY ?d""")
-    year = year.strip()
+    return [{k: v for k, v in r.items() if k != "sym"} for r in narrow_documents(rows, value, province)]
+
+
+def narrow_documents(rows: list[dict], value: str, province: str | None) -> list[dict]:
+    """The documents (``d``, ``year``, ``province``) a symbol found, narrowed by what follows its
+    ``@`` (a year, else a part of the IRI: ``@khóa X`` … ``@son-duong``) and by ``province`` (a
+    central or national document has none and stays). Every engine narrows this way."""
+    year = value.partition("@")[2].strip()
     if year:
         rows = [r for r in rows if str(r["year"]) == year or (not year.isdigit() and year.lower() in r["d"].lower())]
     if province:
-        # a province narrows a provincial symbol; a central or national one has no province
         rows = [r for r in rows if r["province"] in (None, province_name(province))]
-    return [{k: v for k, v in r.items() if k != "sym"} for r in rows]
+    return rows
 
 
 def _values(var: str, terms: list[Any]) -> str:

@@ -21,7 +21,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, Mapping
 
-from kg.query import NamedQuery, add_candidates, check_params, province_name
+from kg.query import NamedQuery, add_candidates, check_params, narrow_documents, province_name
 from kg.query import get_query as _get_query
 from kg.query import list_queries as _list_queries
 from kg.store import QueryError
@@ -93,20 +93,9 @@ ORDER BY d
 """
 
 
-def pick(rows: list[dict], value: str, province: str | None) -> list[dict]:
-    """Narrow the documents a symbol names by ``@YEAR`` / ``@khóa X`` and province (as
-    :func:`kg.query.find_documents` does)."""
-    year = value.partition("@")[2].strip()
-    if year:
-        rows = [r for r in rows if str(r["year"]) == year or (not year.isdigit() and year.lower() in r["d"].lower())]
-    if province:
-        rows = [r for r in rows if r["province"] == province_name(province)]
-    return rows
-
-
 def find_documents(driver, value: str, province: str | None = None, database: str | None = None) -> list[dict]:
     rows = run_cypher(driver, FIND, {"symbol": value.partition("@")[0].strip()}, database=database)
-    return pick(rows, value, province)
+    return narrow_documents(rows, value, province)
 
 
 def run_named(driver, name: str, params: Mapping[str, str] | None = None, *,
