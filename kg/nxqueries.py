@@ -204,12 +204,20 @@ def planned_vs_issued(G, doc, p) -> list[dict]:
                 status = "open" if v is None else "issued"
                 if p.get("p_status") is not None and status != p["p_status"]:
                     continue
+                if not _due_before(G, n, p):
+                    continue
                 rows.append({"doc": plan, "planSymbol": _sym(G, plan), "ordinal": d.get("ordinal"), "kind": d.get("kind"),
                              "title": d["title"], "deadline": d.get("deadline"), "deadlineDate": _a(G, n, "deadlineDate"),
                              "status": status, "issuedSymbol": _a(G, v, "symbol"), "issuedDate": _a(G, v, "date"),
                              "delayDays": st.get("delayDays"), "score": st.get("score"), "evidence": st.get("quote"),
                              "planned": n})
     return rows
+
+
+def _due_before(G, n, p) -> bool:
+    """``due-before``: the node has a deadline date before that day (or no such parameter)."""
+    day = p.get("p_due_before")
+    return day is None or (_a(G, n, "deadlineDate") is not None and str(_a(G, n, "deadlineDate")) < day)
 
 
 def tasks_by_agency(G, doc, p) -> list[dict]:
@@ -224,7 +232,7 @@ def tasks_by_agency(G, doc, p) -> list[dict]:
         province = _province(G, a)
         if ((p.get("p_agency") is not None and p["p_agency"].lower() not in name.lower())
                 or (p.get("p_province") is not None and province != p["p_province"])
-                or (p.get("p_role") is not None and role != p["p_role"])):
+                or (p.get("p_role") is not None and role != p["p_role"]) or not _due_before(G, t, p)):
             continue
         for d in _out(G, t, "IN_DOCUMENT"):
             rows.append({"agency": a, "agencyName": name, "role": role, "task": t, "content": G.nodes[t]["content"],

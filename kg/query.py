@@ -267,6 +267,19 @@ def check_params(q: NamedQuery, params: Mapping[str, str]) -> None:
     missing = [p.name for p in q.params if p.required and not params.get(p.name)]
     if missing:
         raise QueryError(f"query {q.name} needs --param {missing[0]}=…")
+    for p in q.params:
+        # a parameter whose header says YYYY-MM-DD is compared as text: only a real ISO date may be
+        if p.help.startswith("YYYY-MM-DD") and params.get(p.name) is not None and not _iso_date(params[p.name]):
+            raise QueryError(f"query {q.name}: --param {p.name}={params[p.name]} is not a date (YYYY-MM-DD)")
+
+
+def _iso_date(value: str) -> bool:
+    import datetime as dt
+
+    try:
+        return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)) and dt.date.fromisoformat(value) is not None
+    except ValueError:
+        return False
 
 
 def add_candidates(rows: list[dict], candidates: list[dict]) -> list[dict]:

@@ -214,8 +214,9 @@ CASES = [("lineage", {"doc": "55-CTr/TU"}), ("lineage", {"doc": "11-CTr/TU"}),
          ("cited-not-loaded", {"scope": "central"}), ("conflicts", {}), ("conflicts", {"kind": "type_code_typo"}),
          ("conflicts", {"province": "Tuyên Quang"}),
          ("coverage", {}), ("coverage", {"province": "Tuyên Quang", "doc": "43-NQ/TW"}),
-         ("planned-vs-issued", {}), ("planned-vs-issued", {"status": "issued"}), ("tasks-by-agency", {}),
-         ("tasks-by-agency", {"agency": "ban tuyên giáo", "role": "lead"})]
+         ("planned-vs-issued", {}), ("planned-vs-issued", {"status": "issued"}),
+         ("planned-vs-issued", {"status": "open", "due-before": "2021-06-30"}), ("tasks-by-agency", {}),
+         ("tasks-by-agency", {"agency": "ban tuyên giáo", "role": "lead"}), ("tasks-by-agency", {"due-before": "2024-01-01"})]
 
 
 def test_every_named_query_has_a_cypher_twin_and_a_case():

@@ -189,6 +189,20 @@ def test_acceptance_planned_projects_of_01(corpus_graph: Path):
     assert sum(r["status"] == "open" for r in rows) >= 5
 
 
+def test_what_is_overdue_on_a_day_is_open_with_an_earlier_deadline(corpus_graph: Path):
+    # 01-CTr/TU planned its đề án by quarter (Quý I/2021 …): on 30/6/2021 the open ones of Quý I are overdue
+    everything = run_named("planned-vs-issued", {"status": "open"}, graph_dir=corpus_graph)
+    overdue = run_named("planned-vs-issued", {"status": "open", "due-before": "2021-06-30"}, graph_dir=corpus_graph)
+    assert overdue and len(overdue) < len(everything)
+    assert all(r["status"] == "open" and r["deadlineDate"] < "2021-06-30" for r in overdue)
+    assert {r["planned"] for r in overdue} == {r["planned"] for r in everything
+                                               if r["deadlineDate"] and r["deadlineDate"] < "2021-06-30"}
+    tasks = run_named("tasks-by-agency", {"due-before": "2024-01-01"}, graph_dir=corpus_graph)
+    assert tasks and all(r["deadlineDate"] < "2024-01-01" for r in tasks)
+    with pytest.raises(QueryError, match="not a date"):
+        run_named("tasks-by-agency", {"due-before": "30/6/2021"}, graph_dir=corpus_graph)
+
+
 def test_params_go_where_the_query_puts_them_and_if_lines_follow_the_parameters(corpus_graph):
     from kg.query import bind_named
     from kg.store import open_store
