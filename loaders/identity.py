@@ -19,9 +19,12 @@ from loaders.find import find_symbols
 from loaders.parse import DATE_WORDS, make_date, noun_before, parse_tail, term_label
 from loaders.linescan import LineScan
 from loaders.segment import ANNEX_CAPTION, Zones, zones
-from loaders.tables import table
+from loaders.tables import issuer_codes, table
 
 HEADER_CHARS = 1500
+# Issuer codes of a whole committee (TW: BCH, Bộ Chính trị or Ban Bí thư): the code alone does not
+# say which body of it issued the document
+_COMMITTEE_CODES = frozenset({"TW", "TU", "HU", "QU", "ThU", "ĐU"})
 SO_LINE = re.compile(r"^[ \t*]*Số\s*:?\s*(?P<rest>[^\n]*)$", re.M | re.I)
 BLANK_SYMBOL = re.compile(r"^\s*(?:[.…_]+|\s{2,})?\s*[-–]\s*(?P<type>[A-Za-zĐđ]{1,5})\s*/\s*(?P<iss>[A-Za-zĐđ]{1,9})", re.I)
 HEADING_LINE = re.compile(r"^[ \t*]*(?P<line>[^\n]+)$", re.M)
@@ -43,6 +46,8 @@ SIGNED_BY = re.compile(r"Ký bởi:\s*(?:Tỉnh|Thành)\s+ủy\s+(?P<p>[A-ZĐ][\
 # SIGNED_BY itself is tried there (in a lookbehind); its groups are SIGNED_BY's.
 _SIGNED_BY_SCAN = re.compile(rf"(?-i:[Kk\u212a])(?<=(?={SIGNED_BY.pattern})[\s\S])", SIGNED_BY.flags)
 _COMMITTEE = r"(?:(?:TỈNH|THÀNH|HUYỆN|QUẬN|THỊ)\s+(?:ỦY|UỶ)|ĐẢNG\s+(?:ỦY|UỶ)(?:\s+(?:XÃ|PHƯỜNG|THỊ\s+TRẤN))?)"
+# "CỦA <a body of bodies.tsv>" under the genre heading ("CỦA BỘ CHÍNH TRỊ"): see _table_body
+_OF_TABLE_BODY = re.compile(r"^\s*CỦA\s+(?P<body>[^\n]+)$", re.M)
 OF_BODY = re.compile(r"^\s*(?:CỦA\s+)?(?P<body>BAN CHẤP HÀNH ĐẢNG BỘ (?:TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN)"
                      rf"|BAN THƯỜNG VỤ {_COMMITTEE}|THƯỜNG TRỰC {_COMMITTEE}|{_COMMITTEE})(?P<rest>[^\n]*)$", re.M)
 _ANNEX_CAPTION, _SIGN_FOR = LineScan(ANNEX_CAPTION), LineScan(SIGN_FOR)  # see loaders.linescan
@@ -134,6 +139,11 @@ def document_identity(text: str, z: Zones | None = None) -> dict:
         doc["unit"] = " ".join(unit["u"].split()).title()
     if doc["issuing_body"] is None and not doc["signing_capacity"]:
         doc["issuing_body"] = _body_issuing_in_opening(text[:z.opening_end])
+    code = issuer_codes().get((doc["issuer_code"] or "").upper(), {})
+    if code.get("level") == "central":
+        doc["province"] = None          # "Hà Nội, ngày …" is where the centre sits, not a province's document
+    if doc["issuing_body"] is None and code and doc["issuer_code"] not in _COMMITTEE_CODES:
+        doc["issuing_body"] = code.get("body_vi") or None    # 14-HD/BTCTU: the Ban Tổ chức Tỉnh ủy
     if doc["issuing_body"] is None:
         level = (" ".join((unit["c"] or unit["k"]).split()).lower() if unit else
                  "thành phố" if CITY_HEADER.search(head) else "tỉnh")
@@ -164,12 +174,19 @@ def _title_block(text: str, z: Zones, doc: dict) -> None:
         doc["doc_kind"] = noun
         doc["type"] = doc["type"] or code
         pos = g.end()
-        b = None if after else OF_BODY.match(zone, pos + 1)
+        b = None if after else OF_BODY.match(zone, pos + 1) or _OF_TABLE_BODY.match(zone, pos + 1)
         if b:
-            body = b["body"].lower()
-            part = next((p for p in COMMITTEE_PARTS if p in body), "")
-            doc["issuing_body"] = committee_body(part, _level_word(body))   # "CỦA BAN THƯỜNG VỤ THÀNH ỦY"
-            rest = b["rest"]
+            named = _table_body(b["body"])
+            if b.re is OF_BODY:
+                body = b["body"].lower()
+                part = next((p for p in COMMITTEE_PARTS if p in body), "")
+                doc["issuing_body"] = committee_body(part, _level_word(body))   # "CỦA BAN THƯỜNG VỤ THÀNH ỦY"
+            elif named:
+                doc["issuing_body"] = named[0]                                  # "CỦA BỘ CHÍNH TRỊ"
+            else:
+                b = None
+        if b:
+            rest = b["rest"] if b.re is OF_BODY else b["body"][named[1]:]
             t = TERM_IN.search(rest)
             if t:
                 doc["term"] = term_label(t["t"])
@@ -249,6 +266,17 @@ def _signature(text: str, z: Zones, doc: dict) -> None:
     doc["evidence"].append(f"{m.group(0).strip()} {title}")
 
 
+def _table_body(s: str) -> tuple[str, int] | None:
+    """The body of ``bodies.tsv`` that ``s`` opens with, as written in any case ("BỘ CHÍNH TRỊ"),
+    and where its name ends in ``s``."""
+    from loaders.parse import _body_rx, body_index, fold
+
+    m = _body_rx().match(s.strip())
+    if not m:
+        return None
+    return body_index()[fold(m["body"])][0], len(s) - len(s.lstrip()) + m.end()
+
+
 def _body_from_signature(doc: dict, level: str = "tỉnh") -> str | None:
     """No "CỦA …" under the title: "T/M BAN THƯỜNG VỤ" signs for the standing committee,
     "T/M TỈNH ỦY" (or "HUYỆN ỦY", "ĐẢNG ỦY") for the whole committee (Ban Chấp hành) of the
@@ -260,6 +288,10 @@ def _body_from_signature(doc: dict, level: str = "tỉnh") -> str | None:
     'Ban Thường vụ Huyện ủy'
     """
     cap = (doc.get("signing_capacity") or "").lower()
+    org = re.sub(r"^(?:t/m|k/t|q\.)\s*", "", cap)
+    named = _table_body(org)
+    if named and named[1] == len(org) and not _COMMITTEE_ONLY.fullmatch(org):
+        return named[0]                  # "T/M BỘ CHÍNH TRỊ"; a committee's part is named by the level below
     if level in ("tỉnh", "thành phố"):
         level = "thành phố" if "thành" in cap or (level == "thành phố" and "tỉnh" not in cap) else "tỉnh"
     standing = next((p for p in ("thường vụ", "thường trực") if p in cap), None)
@@ -296,6 +328,9 @@ def _body_issuing_in_opening(opening: str) -> str | None:
 
 
 COMMITTEE_PARTS = ("chấp hành", "thường vụ", "thường trực")
+# What a signature names by the committee alone ("T/M BAN THƯỜNG VỤ", "T/M TỈNH ỦY"): its level
+# comes from the header, not from the table
+_COMMITTEE_ONLY = re.compile(r"(?:ban thường vụ|thường trực|ban chấp hành)?\s*(?:tỉnh ủy|thành ủy|huyện ủy|đảng ủy)?", re.I)
 # The committee of each level, by the word that names the level ("Đảng bộ huyện": Huyện ủy).
 COMMITTEES = {"tỉnh": "Tỉnh ủy", "thành phố": "Thành ủy", "huyện": "Huyện ủy", "quận": "Quận ủy",
               "thị xã": "Thị ủy", "xã": "Đảng ủy xã", "phường": "Đảng ủy phường", "thị trấn": "Đảng ủy thị trấn"}

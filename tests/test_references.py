@@ -426,3 +426,21 @@ def test_an_unsigned_documents_body_is_the_one_its_opening_says_issues_it():
 def test_a_qualifier_between_the_noun_and_its_number_keeps_the_noun(text, symbol, noun, relation):
     (ref,) = extract_text(text + "\nI. MỤC ĐÍCH")["references"]
     assert (ref["symbol"], ref["noun"], ref["relation"]) == (symbol, noun, relation)
+
+
+@pytest.mark.parametrize("text, province, body", [
+    # a central resolution dated from Hà Nội belongs to no province; its body is under the title
+    ("BAN CHẤP HÀNH TRUNG ƯƠNG\n*\nSố 57-NQ/TW\nĐẢNG CỘNG SẢN VIỆT NAM\nHà Nội, ngày 22 tháng 12 năm 2024\n\n"
+     "NGHỊ QUYẾT\nCỦA BỘ CHÍNH TRỊ\nvề đột phá phát triển khoa học, công nghệ\n-----\nI. TÌNH HÌNH\nThời gian qua.\n",
+     None, "Bộ Chính trị"),
+    # or in the signature
+    ("BAN CHẤP HÀNH TRUNG ƯƠNG\n*\nSố 35-CT/TW\nĐẢNG CỘNG SẢN VIỆT NAM\nHà Nội, ngày 14 tháng 6 năm 2024\n\n"
+     "CHỈ THỊ\nvề đại hội đảng bộ các cấp\n-----\nI. TÌNH HÌNH\nThời gian qua.\n\nT/M BỘ CHÍNH TRỊ\nTỔNG BÍ THƯ\n",
+     None, "Bộ Chính trị"),
+    # a Tỉnh ủy's Ban Tổ chức: its issuer code names it (issuers.tsv)
+    ("TỈNH ỦY THÁI NGUYÊN\nBAN TỔ CHỨC\n*\nSố 14-HD/BTCTU\nĐẢNG CỘNG SẢN VIỆT NAM\nThái Nguyên, ngày 05 tháng 5 năm 2022\n\n"
+     "HƯỚNG DẪN\nvề đánh giá cán bộ\n-----\nI. MỤC ĐÍCH\nTốt.\n", "Thái Nguyên", "Ban Tổ chức Tỉnh ủy"),
+])
+def test_the_issuing_body_of_a_central_or_an_agencys_document(text, province, body):
+    doc = extract_text(text)["document"]
+    assert (doc["province"], doc["issuing_body"]) == (province, body)
