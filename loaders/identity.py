@@ -250,6 +250,8 @@ def _signature(text: str, z: Zones, doc: dict) -> None:
     lines = [ln for ln in lines if ln]
     if not lines:
         return
+    if len(lines) > 1 and re.match(r"(?:K/T|KT\.|Q\.)\s*\S", lines[0]):
+        lines = lines[1:]               # "T/M BAN THƯỜNG VỤ / K/T BÍ THƯ / PHÓ BÍ THƯ": the title is the last
     title = lines[0]
     if title.isupper():
         doc["signer_title"] = _title_case(title)
@@ -297,8 +299,10 @@ def _body_from_signature(doc: dict, level: str = "tỉnh") -> str | None:
     standing = next((p for p in ("thường vụ", "thường trực") if p in cap), None)
     if standing:
         return committee_body(standing, level)
-    if " ủy" in cap or (not cap and doc.get("issuer_code") in ("TU", "HU", "QU", "ThU", "ĐU")):
+    if " ủy" in cap or (not cap and doc.get("issuer_code") in _COMMITTEE_CODES):
         return committee_body("chấp hành", level)
+    if doc.get("issuer_code") in _COMMITTEE_CODES:
+        return committee_body("", level)   # "K/T BÍ THƯ" names no part of the committee: the Tỉnh ủy itself
     return None
 
 
@@ -363,13 +367,17 @@ def committee_body(part: str, level: str = "tỉnh") -> str:
 
 
 def _title_case(s: str) -> str:
-    words = s.lower().split()
-    out = [words[0].capitalize()] + words[1:] if words else []
-    txt = " ".join(out)
+    """A signature line in the case of running text.
+
+    >>> _title_case("PHÓ BÍ THƯ THƯỜNG TRỰC"), _title_case("TỈNH UỶ"), _title_case("BAN THƯỜNG VỤ")
+    ('Phó Bí thư Thường trực', 'Tỉnh ủy', 'Ban Thường vụ')
+    """
+    txt = " ".join(s.lower().split())
     for a, b in (("bí thư", "Bí thư"), ("thường trực", "Thường trực"), ("tỉnh ủy", "Tỉnh ủy"), ("tỉnh uỷ", "Tỉnh ủy"),
-                 ("thành ủy", "Thành ủy"), ("ban thường vụ", "Ban Thường vụ")):
+                 ("thành ủy", "Thành ủy"), ("thành uỷ", "Thành ủy"), ("ban thường vụ", "Ban Thường vụ"),
+                 ("ban chấp hành", "Ban Chấp hành")):
         txt = txt.replace(a, b)
-    return txt
+    return txt[:1].upper() + txt[1:]
 
 
 OWN_TERM = re.compile(r"(?:Ban Chấp hành Đảng bộ (?:tỉnh|thành phố)|Tỉnh ủy|Thành ủy)\s*\(?\s*(?:khóa|khoá)\s+(?P<t>[IVXLC]+)\b")

@@ -444,3 +444,16 @@ def test_a_qualifier_between_the_noun_and_its_number_keeps_the_noun(text, symbol
 def test_the_issuing_body_of_a_central_or_an_agencys_document(text, province, body):
     doc = extract_text(text)["document"]
     assert (doc["province"], doc["issuing_body"]) == (province, body)
+
+
+@pytest.mark.parametrize("signature, body, title, capacity", [
+    ("T/M BAN THƯỜNG VỤ\nK/T BÍ THƯ\nPHÓ BÍ THƯ THƯỜNG TRỰC\n(Đã ký)\nNguyễn Văn Thông\n",
+     "Ban Thường vụ Tỉnh ủy", "Phó Bí thư Thường trực", "T/M Ban Thường vụ"),
+    ("K/T BÍ THƯ\nPHÓ BÍ THƯ\n\nHoàng Nghĩa Hiếu\n", "Tỉnh ủy", "Phó Bí thư", "K/T Bí thư"),
+    ("T/M TỈNH UỶ\nBÍ THƯ\n\nThái Thanh Quý\n", "Ban Chấp hành Đảng bộ tỉnh", "Bí thư", "T/M Tỉnh ủy"),
+])
+def test_the_signature_gives_body_title_and_capacity(signature, body, title, capacity):
+    text = ("TỈNH ỦY NGHỆ AN\n*\nSố 12-KH/TU\nĐẢNG CỘNG SẢN VIỆT NAM\nNghệ An, ngày 10 tháng 7 năm 2025\n\nKẾ HOẠCH\n"
+            "về chuyển đổi số\n-----\nI. MỤC ĐÍCH\nTốt.\n\n" + signature)
+    doc = extract_text(text)["document"]
+    assert (doc["issuing_body"], doc["signer_title"], doc["signing_capacity"]) == (body, title, capacity)
