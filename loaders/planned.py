@@ -34,6 +34,7 @@ from rapidfuzz import fuzz as _fuzz
 from loaders.agencies import split_agencies
 from loaders.find import find_symbols
 from loaders.fold import GAP, bounded_words_pattern, fold, fold_aligned, words_pattern
+from loaders.segment import ANNEX_CAPTION
 from loaders.tables import table
 from loaders.tasks import clean_cell, extract_tasks
 
@@ -476,6 +477,8 @@ def _listed_items(text: str, lines: list[tuple[int, str]]) -> list[dict]:
             st = ln.strip()
             if "\t" in ln or _HEADING.match(ln) or _is_upper_heading(st) or _RECIPIENTS_LINE.match(ln):
                 break
+            if ANNEX_CAPTION.match(ln):
+                continue        # "(Kèm theo Chương trình hành động số 20-CTr/TU …)" names the annex's owner
             if st:
                 block.append((s + len(ln) - len(ln.lstrip()), ln.strip()))
         if not block:
@@ -536,7 +539,13 @@ def _split_on_ve(start: int, joined: str) -> list[tuple[int, str]]:
 
 def _from_tasks(tasks: list[dict]) -> list[dict]:
     out = []
+    # a table of documents to issue: it has an authority column ("Thẩm quyền ban hành"), or most
+    # of its rows name a document ("Đề án phát triển …", "Chương trình chuyển đổi số …")
     issue_tables = {t["table"] for t in tasks if t.get("authority")}
+    rows: dict = {}
+    for t in tasks:
+        rows.setdefault(t["table"], []).append(_noun_at_start(t.get("content") or "") is not None)
+    issue_tables |= {k for k, named in rows.items() if len(named) >= 2 and sum(named) >= 0.75 * len(named)}
     for t in tasks:
         content = t.get("content") or ""
         lead = t.get("lead") or t.get("lead_inherited")

@@ -162,3 +162,27 @@ def test_002_issue_table_rows_are_planned_documents():
     assert first["title"] == "Quy hoạch điều chỉnh tỉnh Tuyên Quang thời kỳ 2021 - 2030, tầm nhìn đến năm 2050"
     six = [p for p in planned if p["ordinal"] == "II.6"]
     assert [p["kind"] for p in six] == ["Chương trình", "Kế hoạch"]
+
+
+# An annex of planned projects with no "Thẩm quyền" column, as other provinces lay it out
+# (constructed in the genre of 002's issue table): its rows name the documents.
+ANNEX_LIST = """II. NHIỆM VỤ, GIẢI PHÁP
+1. Phát triển kinh tế.
+
+PHỤ LỤC
+DANH MỤC CÁC ĐỀ ÁN, CHƯƠNG TRÌNH TRIỂN KHAI THỰC HIỆN
+(Kèm theo Chương trình hành động số 20-CTr/TU ngày 10/3/2021 của Ban Chấp hành Đảng bộ tỉnh)
+TT\tTên đề án, chương trình\tCơ quan chủ trì\tCơ quan phối hợp\tThời gian trình
+1\tĐề án phát triển công nghiệp hỗ trợ giai đoạn 2021 - 2025\tBan cán sự đảng UBND tỉnh\tBan Kinh tế Tỉnh ủy\tQuý II/2021
+2\tChương trình chuyển đổi số tỉnh Bắc Ninh đến năm 2025\tBan cán sự đảng UBND tỉnh\tSở Thông tin và Truyền thông\tQuý III/2021
+3\tĐề án nâng cao chất lượng đội ngũ cán bộ\tBan Tổ chức Tỉnh ủy\tCác cơ quan liên quan\tNăm 2022
+"""
+
+
+def test_a_table_whose_rows_name_documents_lists_planned_documents():
+    items = extract_planned(ANNEX_LIST)
+    assert [(p["ordinal"], p["kind"], p["lead"], p["deadline"]) for p in items] == [
+        ("1", "Đề án", "Ban cán sự đảng UBND tỉnh", "Quý II/2021"),
+        ("2", "Chương trình", "Ban cán sự đảng UBND tỉnh", "Quý III/2021"),
+        ("3", "Đề án", "Ban Tổ chức Tỉnh ủy", "Năm 2022")]
+    assert not any("Kèm theo" in p["title"] for p in items)      # the annex caption names its owner
