@@ -225,7 +225,7 @@ PLENUM = re.compile(r"\s*,?\s*(?:của\s+)?Hội nghị\s+(?:lần thứ\s+\S+|(
                     r"(?:lần thứ\s+\S+|\d+))\s+(?:của\s+)?", re.I)
 OF = re.compile(r"\s*,?\s*(?:của|do)\s+", re.I)
 _SPACES = re.compile(r"\s*")
-DATE_LEAD = re.compile(r"\s*,?\s*\(?\s*(?:ngày|ngay)?\s*", re.I)
+DATE_LEAD = re.compile(r"\s*,?\s*\(?\s*(?:(?:được\s+)?ban hành\s+)?(?:ngày|ngay)?\s*", re.I)   # "ban hành ngày …" too
 # "về <subject>", also after a decree's verb ("… của Chính phủ quy định về cán bộ"); a title that
 # opens "một số vấn đề về …" (18-NQ/TW) is the subject as a whole
 ABOUT = re.compile(r"\s*,?\s*(?:\*\s*)?(?:(?:(?:quy định|hướng dẫn)(?:\s+chi tiết)?\s+)?(?:về|ve)\s+(?:việc\s+)?"

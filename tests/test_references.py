@@ -457,3 +457,8 @@ def test_the_signature_gives_body_title_and_capacity(signature, body, title, cap
             "về chuyển đổi số\n-----\nI. MỤC ĐÍCH\nTốt.\n\n" + signature)
     doc = extract_text(text)["document"]
     assert (doc["issuing_body"], doc["signer_title"], doc["signing_capacity"]) == (body, title, capacity)
+
+
+def test_a_date_written_after_ban_hanh():
+    (ref,) = extract_text("Thực hiện Nghị quyết số 43-NQ/TW ban hành ngày 24/11/2023 của Ban Chấp hành Trung ương Đảng.")["references"]
+    assert (ref["date"], ref["issuing_body"]) == ("2023-11-24", "Ban Chấp hành Trung ương Đảng")
