@@ -1088,7 +1088,11 @@ class _Resolver:
         label = (u.get("label") or "").strip()
         f = fold(label)
         province = self.file_province.get(source)
-        if re.search(r"\b(tinh|thanh pho)\b", f) and "toan quoc" not in f:
+        known = unnumbered_identity(f)
+        if known:
+            level, ident = known
+            scope = "central" if level == "central" else f"province:{province_slug(province) or 'unknown'}"
+        elif re.search(r"\b(tinh|thanh pho)\b", f) and "toan quoc" not in f:
             scope = f"province:{province_slug(province) or 'unknown'}"
         elif "toan quoc" in f or "trung uong" in f or "bo chinh tri" in f or "ban bi thu" in f:
             scope = "central"
@@ -1105,7 +1109,8 @@ class _Resolver:
                     f"of {d.date}", documents=[lkey], severity="low", as_written=label, resolved_to=d.symbol,
                     evidence=[Evidence(source, None, None, label)]))
             return lkey
-        key = ("unnumbered", scope, f)
+        ident = known[1] if known else f
+        key = ("unnumbered", scope, ident)
         if key not in self.c.documents:
             cls = "Document"
             for noun, code, klass in _noun_codes():
@@ -1113,7 +1118,7 @@ class _Resolver:
                     cls = klass
                     break
             self.c.documents[key] = Document(
-                key=key, path=f"doc/{_scope_path(scope)}/unnumbered/{_hash(f, n=10)}", symbol=None, number=None,
+                key=key, path=f"doc/{_scope_path(scope)}/unnumbered/{_hash(ident, n=10)}", symbol=None, number=None,
                 type=None, issuer_code=None, family="unnumbered", scope=scope,
                 province=province if scope.startswith("province") else None, label=label, doc_class=cls)
         self.c.documents[key].cited_in = sorted(set(self.c.documents[key].cited_in) | {source})
@@ -1394,6 +1399,49 @@ def match_planned(c: Corpus, threshold: float = PLANNED_THRESHOLD, docs=None) ->
                 f"{docs[p.document].symbol or docs[p.document].label} planned {p.kind or 'a document'} "
                 f"'{p.title}' (deadline {p.deadline or '—'}): no issued document found in the corpus",
                 documents=[p.document], evidence=[Evidence(p.source, None, None, p.title)], severity="low"))
+
+
+# Congress and plenum resolutions carry no number but are one document however they are written:
+# "Nghị quyết Trung ương 4 khóa XII", "… khóa XII về xây dựng, chỉnh đốn Đảng", "Nghị quyết Hội nghị
+# lần thứ tư Ban Chấp hành Trung ương Đảng khóa XII"; "Nghị quyết Đại hội XIII của Đảng", "Nghị
+# quyết Đại hội đại biểu toàn quốc lần thứ XIII của Đảng".
+_NUMBER_WORDS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9,
+                 "muoi": 10, "muoi mot": 11, "muoi hai": 12, "muoi ba": 13, "muoi bon": 14, "muoi lam": 15}
+_N = r"(?P<n>\d{1,2}|muoi(?: mot| hai| ba| bon| lam)?|mot|hai|ba|bon|tu|nam|sau|bay|tam|chin)"
+_PLENUM_FORMS = (
+    re.compile(rf"^nghi quyet (?:hoi nghi )?trung uong (?:lan thu )?{_N},? \(?khoa (?P<t>[ivxlc]+)\b\)?(?!,? (?:va )?khoa)"),
+    re.compile(rf"^nghi quyet hoi nghi (?:lan thu )?{_N},? (?:cua )?ban chap hanh trung uong(?: dang)?,? \(?khoa (?P<t>[ivxlc]+)\b\)?"
+               r"(?!,? (?:va )?khoa)"),
+)
+_CONGRESS_FORMS = (
+    (re.compile(r"^nghi quyet dai hoi (?:dai bieu )?(?:dang )?(?:toan quoc )?(?:dai bieu toan quoc )?(?:lan thu )?"
+                r"(?P<n>[ivxlc]+)(?: cua dang)?\b"), "central"),
+    (re.compile(r"^nghi quyet dai hoi (?:dai bieu )?dang bo (?P<k>tinh|thanh pho)(?: [a-z]+){0,3}? lan thu (?P<n>[ivxlc]+)\b"),
+     "province"),
+)
+
+
+def unnumbered_identity(folded: str) -> tuple[str, str] | None:
+    """(level, key) of a congress or plenum resolution named without a number, from its folded
+    label; None for other unnumbered documents (their label is their key).
+
+    >>> unnumbered_identity(fold("Nghị quyết Hội nghị lần thứ tư Ban Chấp hành Trung ương Đảng khóa XII"))
+    ('central', 'nghi quyet trung uong 4 khoa xii')
+    >>> unnumbered_identity(fold("Nghị quyết Đại hội đại biểu toàn quốc lần thứ XIII của Đảng"))
+    ('central', 'nghi quyet dai hoi toan quoc xiii')
+    >>> unnumbered_identity(fold("Nghị quyết Trung ương 4 khóa XI, khóa XII"))     # two documents in one phrase
+    """
+    for rx in _PLENUM_FORMS:
+        m = rx.match(folded)
+        if m:
+            n = m["n"]
+            return "central", f"nghi quyet trung uong {int(n) if n.isdigit() else _NUMBER_WORDS[n]} khoa {m['t']}"
+    for rx, level in _CONGRESS_FORMS:
+        m = rx.match(folded)
+        if m and (level == "province" or "toan quoc" in folded or "cua dang" in folded):
+            where = f"dang bo {m['k']}" if level == "province" else "toan quoc"
+            return level, f"nghi quyet dai hoi {where} {m['n']}"
+    return None
 
 
 # ----------------------------------------------------------------------- partitions

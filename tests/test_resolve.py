@@ -230,3 +230,21 @@ def test_two_districts_series_never_merge_and_a_reference_finds_its_district():
     assert agencies == {"Ban Thường vụ Huyện ủy Yên Sơn", "Ban Chấp hành Đảng bộ huyện Sơn Dương"}
     (kh,) = [d for d in c.documents.values() if d.symbol == "12-KH/ĐU"]
     assert kh.scope == "commune:tuyen-quang:minh-thanh" and not kh.loaded
+
+
+def test_a_plenum_or_congress_resolution_is_one_node_however_it_is_written():
+    from loaders.extract import extract_text
+
+    head = "TỈNH ỦY TUYÊN QUANG\n*\nSố {n}-KH/TU\nĐẢNG CỘNG SẢN VIỆT NAM\nTuyên Quang, ngày 10 tháng 3 năm 2023\n\nKẾ HOẠCH\nvề xây dựng Đảng\n-----\n"
+    texts = {  # c001 and c004 write them the first way; the plenum's full name is the other
+        "a.txt": head.format(n=1) + "Tiếp tục thực hiện Nghị quyết Trung ương 4 khóa XII về xây dựng, chỉnh đốn Đảng "
+                 "và Nghị quyết Đại hội XIII của Đảng.\n\nI. MỤC ĐÍCH\nTốt.\n",
+        "b.txt": head.format(n=2) + "Tiếp tục thực hiện Nghị quyết Hội nghị lần thứ tư Ban Chấp hành Trung ương Đảng "
+                 "khóa XII; Nghị quyết Đại hội đại biểu toàn quốc lần thứ XIII của Đảng.\n\nI. MỤC ĐÍCH\nTốt.\n",
+    }
+    c = resolve([extract_text(t, source=name) for name, t in texts.items()])
+    unnumbered = [d for d in c.documents.values() if d.family == "unnumbered"]
+    plenum = [d for d in unnumbered if "Trung ương" in d.label]
+    congress = [d for d in unnumbered if "Đại hội" in d.label]
+    assert len(plenum) == 1 and plenum[0].cited_in == ["a.txt", "b.txt"] and plenum[0].scope == "central"
+    assert len(congress) == 1 and congress[0].cited_in == ["a.txt", "b.txt"] and congress[0].scope == "central"
