@@ -1405,9 +1405,8 @@ def match_planned(c: Corpus, threshold: float = PLANNED_THRESHOLD, docs=None) ->
 # "Nghị quyết Trung ương 4 khóa XII", "… khóa XII về xây dựng, chỉnh đốn Đảng", "Nghị quyết Hội nghị
 # lần thứ tư Ban Chấp hành Trung ương Đảng khóa XII"; "Nghị quyết Đại hội XIII của Đảng", "Nghị
 # quyết Đại hội đại biểu toàn quốc lần thứ XIII của Đảng".
-_NUMBER_WORDS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9,
-                 "muoi": 10, "muoi mot": 11, "muoi hai": 12, "muoi ba": 13, "muoi bon": 14, "muoi lam": 15}
-_N = r"(?P<n>\d{1,2}|muoi(?: mot| hai| ba| bon| lam)?|mot|hai|ba|bon|tu|nam|sau|bay|tam|chin)"
+_NUMBER_WORDS = {r["word"]: int(r["value"]) for r in table("number_words")}
+_N = r"(?P<n>\d{1,2}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + ")"
 _PLENUM_FORMS = (
     re.compile(rf"^nghi quyet (?:hoi nghi )?trung uong (?:lan thu )?{_N},? \(?khoa (?P<t>[ivxlc]+)\b\)?(?!,? (?:va )?khoa)"),
     re.compile(rf"^nghi quyet hoi nghi (?:lan thu )?{_N},? (?:cua )?ban chap hanh trung uong(?: dang)?,? \(?khoa (?P<t>[ivxlc]+)\b\)?"
