@@ -1401,45 +1401,37 @@ def match_planned(c: Corpus, threshold: float = PLANNED_THRESHOLD, docs=None) ->
                 documents=[p.document], evidence=[Evidence(p.source, None, None, p.title)], severity="low"))
 
 
-# Congress and plenum resolutions carry no number but are one document however they are written:
-# "Nghị quyết Trung ương 4 khóa XII", "… khóa XII về xây dựng, chỉnh đốn Đảng", "Nghị quyết Hội nghị
-# lần thứ tư Ban Chấp hành Trung ương Đảng khóa XII"; "Nghị quyết Đại hội XIII của Đảng", "Nghị
-# quyết Đại hội đại biểu toàn quốc lần thứ XIII của Đảng".
-_NUMBER_WORDS = {r["word"]: int(r["value"]) for r in table("number_words")}
-_N = r"(?P<n>\d{1,2}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + ")"
-_PLENUM_FORMS = (
-    re.compile(rf"^nghi quyet (?:hoi nghi )?trung uong (?:lan thu )?{_N},? \(?khoa (?P<t>[ivxlc]+)\b\)?(?!,? (?:va )?khoa)"),
-    re.compile(rf"^nghi quyet hoi nghi (?:lan thu )?{_N},? (?:cua )?ban chap hanh trung uong(?: dang)?,? \(?khoa (?P<t>[ivxlc]+)\b\)?"
-               r"(?!,? (?:va )?khoa)"),
-)
-_CONGRESS_FORMS = (
-    (re.compile(r"^nghi quyet dai hoi (?:dai bieu )?(?:dang )?(?:toan quoc )?(?:dai bieu toan quoc )?(?:lan thu )?"
-                r"(?P<n>[ivxlc]+)(?: cua dang)?\b"), "central"),
-    (re.compile(r"^nghi quyet dai hoi (?:dai bieu )?dang bo (?P<k>tinh|thanh pho)(?: [a-z]+){0,3}? lan thu (?P<n>[ivxlc]+)\b"),
-     "province"),
-)
+@cache
+def _unnumbered_forms() -> tuple[tuple[str, re.Pattern[str], str], ...]:
+    """(level, pattern, key) of ``data/unnumbered_identity.tsv``, with {N} expanded."""
+    words = "|".join(sorted(_number_words(), key=len, reverse=True))
+    return tuple((r["level"], re.compile(r["pattern"].replace("{N}", rf"(?P<n>\d{{1,2}}|{words})")), r["key"])
+                 for r in table("unnumbered_identity"))
+
+
+@cache
+def _number_words() -> dict[str, int]:
+    return {r["word"]: int(r["value"]) for r in table("number_words")}
 
 
 def unnumbered_identity(folded: str) -> tuple[str, str] | None:
     """(level, key) of a congress or plenum resolution named without a number, from its folded
-    label; None for other unnumbered documents (their label is their key).
+    label (``data/unnumbered_identity.tsv``); None for other unnumbered documents (their label is
+    their key).
 
     >>> unnumbered_identity(fold("Nghị quyết Hội nghị lần thứ tư Ban Chấp hành Trung ương Đảng khóa XII"))
     ('central', 'nghi quyet trung uong 4 khoa xii')
-    >>> unnumbered_identity(fold("Nghị quyết Đại hội đại biểu toàn quốc lần thứ XIII của Đảng"))
+    >>> unnumbered_identity(fold("Nghị quyết Đại hội XIII của Đảng"))
     ('central', 'nghi quyet dai hoi toan quoc xiii')
     >>> unnumbered_identity(fold("Nghị quyết Trung ương 4 khóa XI, khóa XII"))     # two documents in one phrase
     """
-    for rx in _PLENUM_FORMS:
+    for level, rx, key in _unnumbered_forms():
         m = rx.match(folded)
         if m:
-            n = m["n"]
-            return "central", f"nghi quyet trung uong {int(n) if n.isdigit() else _NUMBER_WORDS[n]} khoa {m['t']}"
-    for rx, level in _CONGRESS_FORMS:
-        m = rx.match(folded)
-        if m and (level == "province" or "toan quoc" in folded or "cua dang" in folded):
-            where = f"dang bo {m['k']}" if level == "province" else "toan quoc"
-            return level, f"nghi quyet dai hoi {where} {m['n']}"
+            groups = {k: v for k, v in m.groupdict().items() if v is not None}
+            if "n" in groups:
+                groups["n"] = int(groups["n"]) if groups["n"].isdigit() else _number_words()[groups["n"]]
+            return level, key.format(**groups)
     return None
 
 
