@@ -16,12 +16,13 @@ import re
 from functools import cache, lru_cache
 
 from loaders.find import find_symbols
-from loaders.parse import DATE_WORDS, make_date, noun_before, parse_tail, term_label
+from loaders.parse import DATE_NUMERIC, DATE_WORDS, make_date, noun_before, parse_tail, term_label
 from loaders.linescan import LineScan
 from loaders.segment import ANNEX_CAPTION, Zones, zones
 from loaders.tables import issuer_codes, table
 
 HEADER_CHARS = 1500
+_PLACE_DATE = re.compile(r"(?:^[ \t*]*|[ \t]{2,}|\t)(?P<place>[A-ZĐ][^\n,\t]{1,30}),\s*ngày\s*", re.M)
 # Issuer codes of a whole committee (TW: BCH, Bộ Chính trị or Ban Bí thư): the code alone does not
 # say which body of it issued the document
 _COMMITTEE_CODES = frozenset({"TW", "TU", "HU", "QU", "ThU", "ĐU"})
@@ -110,8 +111,10 @@ def document_identity(text: str, z: Zones | None = None) -> dict:
             break
     # Place and date line: "Tuyên Quang, ngày 18 tháng 11 năm 2020".
     place = None
-    for m in re.finditer(r"^[ \t*]*(?P<place>[A-ZĐ][^\n,]{1,30}),\s*ngày\s*", head, re.M):
-        d = DATE_WORDS.match(head, m.end() - 0) or DATE_WORDS.match(head, m.end())
+    # on a line of its own, or the right-hand column of the symbol's line ("Số 55-CTr/TU      Tuyên
+    # Quang, ngày …" when the two columns of the header were flattened with spaces)
+    for m in _PLACE_DATE.finditer(head):
+        d = DATE_WORDS.match(head, m.end()) or DATE_NUMERIC.match(head, m.end())
         if not d:
             continue
         iso, problem = make_date(d["d"], d["m"], d["y"])

@@ -462,3 +462,15 @@ def test_the_signature_gives_body_title_and_capacity(signature, body, title, cap
 def test_a_date_written_after_ban_hanh():
     (ref,) = extract_text("Thực hiện Nghị quyết số 43-NQ/TW ban hành ngày 24/11/2023 của Ban Chấp hành Trung ương Đảng.")["references"]
     assert (ref["date"], ref["issuing_body"]) == ("2023-11-24", "Ban Chấp hành Trung ương Đảng")
+
+
+@pytest.mark.parametrize("header", [
+    # the header's two columns flattened with spaces: the place and date follow the symbol
+    "TỈNH ỦY TUYÊN QUANG                    ĐẢNG CỘNG SẢN VIỆT NAM\n         *\n"
+    "Số 55-CTr/TU              Tuyên Quang, ngày 31 tháng 01 năm 2024\n",
+    # the date in figures
+    "TỈNH ỦY TUYÊN QUANG\n*\nSố: 55-CTr/TU\nĐẢNG CỘNG SẢN VIỆT NAM\nTuyên Quang, ngày 31/01/2024\n",
+])
+def test_the_place_and_date_line_in_other_layouts(header):
+    doc = extract_text(header + "\nCHƯƠNG TRÌNH HÀNH ĐỘNG\nthực hiện Nghị quyết số 43-NQ/TW\n-----\nI. MỤC ĐÍCH\nTốt.\n")["document"]
+    assert (doc["symbol"], doc["date"], doc["province"]) == ("55-CTr/TU", "2024-01-31", "Tuyên Quang")
