@@ -562,6 +562,9 @@ def _mk_mention(source: str, rec: dict, province: str | None, loaded: bool, ref_
     if unit is None and lvl in ("district", "commune") and home[0] == lvl and not rec.get("province"):
         unit = home[1]          # "Nghị quyết số 03-NQ/HU của Ban Thường vụ Huyện ủy" in a file of that Huyện ủy
     scope = _scope(sym["family"], issuer, body, province, unit)
+    if scope == "central" and issuer != "TW" and body_level(body) == "province" and province_slug(province):
+        # a code central bodies share with provincial ones: 05-KH/BCĐ "của Ban Chỉ đạo 35 Tỉnh ủy"
+        scope = f"province:{province_slug(province)}"
     body = _with_unit(body, unit, scope)   # the agency: "Ban Thường vụ Huyện ủy Yên Sơn", not every district's
     return _Mention(
         source=source, symbol=symbol, number=sym["number"], type=typ, issuer=issuer,

@@ -178,11 +178,11 @@ def _province_after_rx() -> re.Pattern[str]:
 # What may stand between a district's or commune's body and its name ("Đảng ủy xã", then "Minh
 # Thanh"; "Ban Thường vụ Đảng ủy", then "xã Minh Thanh"), and what marks a former unit.
 _UNIT_KIND = re.compile(r"[^\S\n]+(?:huyện|quận|thị xã|thành phố|xã|phường|thị trấn)(?=\s)", re.I)
-_UNIT_WORD = re.compile(r"[^\S\n]+(?P<w>[^\W\d_][^\s,;()]*)")     # on the body's line
+_UNIT_WORD = re.compile(r"[^\S\n]+(?P<w>[^\W_][^\s,;()]*)")     # on the body's line
 _FORMER = re.compile(r"\s*\(\s*cũ\s*\)")
 
 
-def _unit_after(text: str, pos: int, limit: int) -> tuple[str, int] | None:
+def _unit_after(text: str, pos: int, limit: int, digits: bool = False) -> tuple[str, int] | None:
     """The name of a district or commune after its body: up to four capitalized words
     ("Huyện ủy Yên Sơn", "Đảng ủy xã Minh Thanh"), with the end of what was read.
 
@@ -194,7 +194,8 @@ def _unit_after(text: str, pos: int, limit: int) -> tuple[str, int] | None:
     words, end = [], at
     while len(words) < 4:
         w = _UNIT_WORD.match(text, end, limit)
-        if not w or not w["w"][0].isupper() or w["w"] in ("Khối", "Đảng"):
+        committee = words and words[-1] in ("Tỉnh", "Thành", "Huyện", "Quận", "Thị") and w and w["w"] in ("ủy", "uỷ")
+        if not w or not (w["w"][0].isupper() or (digits and w["w"].isdigit()) or committee) or w["w"] in ("Khối", "Đảng"):
             break
         words.append(w["w"].rstrip("."))
         end = w.end() if not w["w"].endswith(".") else w.end() - 1
@@ -319,6 +320,12 @@ def parse_tail(text: str, pos: int, limit: int | None = None, nested: bool = Fal
                 if unit:
                     tail.unit, pos = unit
                     tail.end = pos
+            elif canonical == "Ban Chỉ đạo":
+                # a steering committee is named by what follows: "Ban Chỉ đạo 35 Tỉnh ủy"
+                name = _unit_after(text, pos, limit, digits=True)
+                if name:
+                    tail.body = tail.body_text = f"{canonical} {name[0]}"
+                    pos = tail.end = name[1]
             if level != "central":
                 named = _province_after_rx().match(text, pos, limit)
                 if named:

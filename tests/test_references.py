@@ -474,3 +474,9 @@ def test_a_date_written_after_ban_hanh():
 def test_the_place_and_date_line_in_other_layouts(header):
     doc = extract_text(header + "\nCHƯƠNG TRÌNH HÀNH ĐỘNG\nthực hiện Nghị quyết số 43-NQ/TW\n-----\nI. MỤC ĐÍCH\nTốt.\n")["document"]
     assert (doc["symbol"], doc["date"], doc["province"]) == ("55-CTr/TU", "2024-01-31", "Tuyên Quang")
+
+
+def test_a_steering_committee_is_named_by_what_follows():
+    (ref,) = extract_text("Thực hiện Kế hoạch số 05-KH/BCĐ ngày 01/3/2024 của Ban Chỉ đạo 35 Tỉnh ủy về bảo vệ nền tảng "
+                          "tư tưởng của Đảng.\nI. MỤC ĐÍCH")["references"]
+    assert (ref["issuing_body"], ref["subject"]) == ("Ban Chỉ đạo 35 Tỉnh ủy", "bảo vệ nền tảng tư tưởng của Đảng")

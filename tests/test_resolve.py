@@ -248,3 +248,14 @@ def test_a_plenum_or_congress_resolution_is_one_node_however_it_is_written():
     congress = [d for d in unnumbered if "Đại hội" in d.label]
     assert len(plenum) == 1 and plenum[0].cited_in == ["a.txt", "b.txt"] and plenum[0].scope == "central"
     assert len(congress) == 1 and congress[0].cited_in == ["a.txt", "b.txt"] and congress[0].scope == "central"
+
+
+def test_a_provincial_steering_committees_document_is_the_provinces():
+    from loaders.extract import extract_text
+
+    head = "TỈNH ỦY {P}\n*\nSố 07-KH/TU\nĐẢNG CỘNG SẢN VIỆT NAM\n{p}, ngày 10 tháng 3 năm 2024\n\nKẾ HOẠCH\nvề tuyên truyền\n-----\n"
+    body = "Thực hiện Kế hoạch số 05-KH/BCĐ ngày 01/3/2024 của Ban Chỉ đạo 35 Tỉnh ủy về bảo vệ nền tảng tư tưởng.\n\nI. MỤC ĐÍCH\nTốt.\n"
+    c = resolve([extract_text(head.format(P=P, p=p) + body, source=f"{p}.txt")
+                 for P, p in (("TUYÊN QUANG", "Tuyên Quang"), ("NGHỆ AN", "Nghệ An"))])
+    # BCĐ is also a code of central steering committees; these two are two provinces' documents
+    assert sorted(d.scope for d in c.find("05-KH/BCĐ")) == ["province:nghe-an", "province:tuyen-quang"]
