@@ -293,7 +293,7 @@ def _body_from_signature(doc: dict, level: str = "tỉnh") -> str | None:
     'Ban Thường vụ Huyện ủy'
     """
     cap = (doc.get("signing_capacity") or "").lower()
-    org = re.sub(r"^(?:t/m|k/t|q\.)\s*", "", cap)
+    org = re.sub(r"^(?:t/m|k/t|kt|q)\.?\s*", "", cap)
     named = _table_body(org)
     if named and named[1] == len(org) and not _COMMITTEE_ONLY.fullmatch(org):
         return named[0]                  # "T/M BỘ CHÍNH TRỊ"; a committee's part is named by the level below
@@ -349,7 +349,7 @@ def _level_word(body: str) -> str:
     for word, committee in COMMITTEES.items():
         if committee.lower() in b or b.endswith("đảng bộ " + word):
             return word
-    return "thị xã" if "thị ủy" in b else "tỉnh"
+    return "tỉnh"
 
 
 def committee_body(part: str, level: str = "tỉnh") -> str:
