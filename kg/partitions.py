@@ -262,6 +262,8 @@ QUALITY_TITLES = {
     "term_conflict": "Term conflicts", "ambiguous_mention": "Ambiguous mentions (not resolved)",
     "unmatched_planned": "Planned documents not found as issued", "extraction_error": "Extraction errors",
     "unnumbered_resolved": "Unnumbered mentions resolved to a loaded document",
+    "unit_resolved": "District or commune documents cited without their unit, resolved to the only one",
+    "unit_unknown": "District or commune documents cited without their unit that fit several (not resolved)",
     # the extractor's warnings that no resolver record above already covers (same file, span)
     "type_code_contradicts_noun": "Extractor: type code contradicts the noun",
     "issuer_code_contradicts_body": "Extractor: issuer code contradicts the issuing body",

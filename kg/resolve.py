@@ -913,6 +913,7 @@ class _Resolver:
         self.draft_docs[source] = key
 
     def cluster(self) -> None:
+        self._name_units()
         groups: dict[tuple, list[_Mention]] = defaultdict(list)
         for m in self.mentions:
             groups[(m.scope, (m.issuer or "").upper(), m.type, _num(m.number))].append(m)
@@ -925,6 +926,35 @@ class _Resolver:
             for c in clusters:
                 if c.ambiguous:
                     self._emit_ambiguous(g, c, [keys[i] for i in c.candidates if keys[i]])
+
+    def _name_units(self) -> None:
+        """A district's or commune's document cited without its name ("Kế hoạch số 128-KH/HU ngày
+        02/3/2023" in a provincial programme) is the one district's or commune's of the province that
+        has it (same code, type, number, a year that fits), reported; with none or several it keeps
+        the scope of unnamed units, never guessed."""
+        named: dict[tuple, set[tuple]] = defaultdict(set)
+        unnamed = []
+        for m in self.mentions:
+            parts = m.scope.split(":")
+            if len(parts) == 3 and parts[0] in ("district", "commune"):
+                key = (parts[0], parts[1], (m.issuer or "").upper(), m.type, _num(m.number))
+                if parts[2] == "unknown":
+                    unnamed.append((key, m))
+                else:
+                    named[key].add((m.scope, m.year))
+        for key, m in unnamed:
+            fits = {scope for scope, year in named.get(key, ()) if m.year is None or year is None or year == m.year}
+            if len(fits) == 1:
+                m.scope = fits.pop()
+                self.c.quality.append(QualityRecord(
+                    "unit_resolved", f"{m.symbol} (no {key[0]} named) in {Path(m.source).name} is the one of "
+                    f"{m.scope.split(':')[2]}", evidence=m.evidence[:1], severity="low", as_written=m.symbol,
+                    resolved_to=m.symbol))
+            elif fits:
+                self.c.quality.append(QualityRecord(
+                    "unit_unknown", f"{m.symbol} (no {key[0]} named) in {Path(m.source).name} fits the documents of "
+                    + ", ".join(sorted(x.split(":")[2] for x in fits)) + "; not resolved",
+                    evidence=m.evidence[:1], severity="medium", as_written=m.symbol))
 
     def _merge_confusable(self, all_clusters: dict[tuple, list[_Cluster]]) -> None:
         """``12-CT/TU`` of 18/11/2025 next to the Chương trình ``12-CTr/TU`` of that day: one document."""

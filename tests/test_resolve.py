@@ -259,3 +259,23 @@ def test_a_provincial_steering_committees_document_is_the_provinces():
                  for P, p in (("TUYÊN QUANG", "Tuyên Quang"), ("NGHỆ AN", "Nghệ An"))])
     # BCĐ is also a code of central steering committees; these two are two provinces' documents
     assert sorted(d.scope for d in c.find("05-KH/BCĐ")) == ["province:nghe-an", "province:tuyen-quang"]
+
+
+def test_a_district_document_cited_without_its_district_is_the_only_one_that_fits():
+    from graph_fixtures import DISTRICTS
+    from loaders.extract import extract_text
+
+    provincial = ("TỈNH ỦY TUYÊN QUANG\n*\nSố 20-KH/TU\nĐẢNG CỘNG SẢN VIỆT NAM\nTuyên Quang, ngày 10 tháng 5 năm 2022\n\n"
+                  "KẾ HOẠCH\nvề kiểm tra\n-----\nI. MỤC ĐÍCH\nKiểm tra việc thực hiện Kế hoạch số 05-KH/HU ngày "
+                  "12/3/2022 và Nghị quyết số 03-NQ/HU năm 2021.\n")
+    exts = [extract_text(t, source=n) for n, t in DISTRICTS.items()] + [extract_text(provincial, source="tq.txt")]
+    c = resolve(exts)
+    (kh,) = c.find("05-KH/HU")                      # only Sơn Dương's has that number: it is that one
+    assert kh.scope == "district:tuyen-quang:son-duong" and kh.loaded and "tq.txt" in kh.cited_in
+    assert any(q.kind == "unit_resolved" and "05-KH/HU" in q.message for q in c.quality)
+    # two districts have a 03-NQ/HU of 2021: the unnamed one stays apart, not guessed
+    nq = {d.scope: d for d in c.find("03-NQ/HU")}
+    assert "district:tuyen-quang:unknown" in nq and "tq.txt" in nq["district:tuyen-quang:unknown"].cited_in
+    assert all("tq.txt" not in d.cited_in for s, d in nq.items() if s != "district:tuyen-quang:unknown")
+    (q,) = [q for q in c.quality if q.kind == "unit_unknown"]
+    assert "son-duong, yen-son" in q.message and q.evidence[0].source == "tq.txt"
