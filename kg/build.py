@@ -57,7 +57,7 @@ from kg.partitions import (GLOBAL_PIECE, GRAPH_DIR, STATE_DIR, PartitionState, c
                            save_state, titles_digest, view, write_quality, write_report_part)
 from kg.rdf import DEFAULT_BASE, PREFIXES, merge_edge, source_provinces, source_segments, write_lines
 from kg.resolve import (Globals, Partition, _hash, _Resolver, global_unit, joined_partitions, pack_mention,
-                        partition_of, province_links, resolve_global, shared_nodes)
+                        province_links, resolve_global, shared_nodes)
 from kg.shacl import PieceCheck, check_piece, compiled_shapes, conformance, validate
 from kg.store import STORE_DIR, dump_turtle, update_store, write_store
 
@@ -212,7 +212,7 @@ def _prepare(path: str, sha: str, cache_dir: Path,
     r = _Resolver(partition=True)
     r.collect([ext])
     packed = [pack_mention(m) for m in r.global_mentions]
-    return province_links(partition_of(ext), (m.scope for m in r.mentions)), packed, fresh, mentions_digest(packed)
+    return province_links(ext, r.mentions), packed, fresh, mentions_digest(packed)
 
 
 # the global stage, set in the parent before the workers fork (they read it, never write it)

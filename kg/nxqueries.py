@@ -84,7 +84,6 @@ CITES = frozenset(_relation_names("cites"))
 
 
 def find_documents(G, value: str, province: str | None = None) -> list[dict]:
-
     sym = value.partition("@")[0].strip()
     rows = []
     for n, d in G.nodes(data=True):
@@ -216,8 +215,8 @@ def planned_vs_issued(G, doc, p) -> list[dict]:
 
 def _due_before(G, n, p) -> bool:
     """``due-before``: the node has a deadline date before that day (or no such parameter)."""
-    day = p.get("p_due_before")
-    return day is None or (_a(G, n, "deadlineDate") is not None and str(_a(G, n, "deadlineDate")) < day)
+    day, deadline = p.get("p_due_before"), _a(G, n, "deadlineDate")
+    return day is None or (deadline is not None and str(deadline) < day)
 
 
 def tasks_by_agency(G, doc, p) -> list[dict]:

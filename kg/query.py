@@ -276,10 +276,13 @@ def check_params(q: NamedQuery, params: Mapping[str, str]) -> None:
 def _iso_date(value: str) -> bool:
     import datetime as dt
 
-    try:
-        return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)) and dt.date.fromisoformat(value) is not None
-    except ValueError:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:       # 2021-02-30
+        return False
+    return True
 
 
 def add_candidates(rows: list[dict], candidates: list[dict]) -> list[dict]:
@@ -306,14 +309,13 @@ def candidate_labels(candidates: list[dict]) -> dict[str, str]:
     """
     plain = {c["d"]: c["symbol"] + (f"@{c['year']}" if c.get("year") else "") for c in candidates}
     out = {}
-    for iri, label in plain.items():
-        twins = [other for other, lab in plain.items() if lab == label and other != iri]
-        if not twins:
-            out[iri] = label
-            continue
-        parts, others = iri.split("/"), [t.split("/") for t in twins]
-        seg = next((p for i, p in enumerate(parts) if all(i >= len(o) or o[i] != p for o in others)), iri)
-        out[iri] = f"{plain[iri].split('@')[0]}@{seg}"
+    for c in candidates:
+        iri, label = c["d"], plain[c["d"]]
+        twins = [other.split("/") for other, lab in plain.items() if lab == label and other != iri]
+        if twins:
+            label = c["symbol"] + "@" + next((p for i, p in enumerate(iri.split("/"))
+                                              if all(i >= len(o) or o[i] != p for o in twins)), iri)
+        out[iri] = label
     return out
 
 

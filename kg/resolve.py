@@ -449,6 +449,8 @@ def _scope(family: str, issuer: str | None, body: str | None, province: str | No
     if family != "party":
         return f"province:{pslug}" if pslug else "unknown"
     level = _issuers().get((issuer or "").upper(), {}).get("level")
+    if level == "central" and issuer != "TW" and pslug and body_level(body) == "province":
+        level = "province"   # a code central bodies share with provincial ones: 05-KH/BCĐ "của Ban Chỉ đạo 35 Tỉnh ủy"
     if level == "central":
         return "central"
     if level in ("province", None):
@@ -562,9 +564,6 @@ def _mk_mention(source: str, rec: dict, province: str | None, loaded: bool, ref_
     if unit is None and lvl in ("district", "commune") and home[0] == lvl and not rec.get("province"):
         unit = home[1]          # "Nghị quyết số 03-NQ/HU của Ban Thường vụ Huyện ủy" in a file of that Huyện ủy
     scope = _scope(sym["family"], issuer, body, province, unit)
-    if scope == "central" and issuer != "TW" and body_level(body) == "province" and province_slug(province):
-        # a code central bodies share with provincial ones: 05-KH/BCĐ "của Ban Chỉ đạo 35 Tỉnh ủy"
-        scope = f"province:{province_slug(province)}"
     body = _with_unit(body, unit, scope)   # the agency: "Ban Thường vụ Huyện ủy Yên Sơn", not every district's
     return _Mention(
         source=source, symbol=symbol, number=sym["number"], type=typ, issuer=issuer,
@@ -1121,7 +1120,7 @@ class _Resolver:
         label = (u.get("label") or "").strip()
         f = fold(label)
         province = self.file_province.get(source)
-        known = unnumbered_identity(f)
+        known, ident = unnumbered_identity(f), f
         if known:
             level, ident = known
             scope = "central" if level == "central" else f"province:{province_slug(province) or 'unknown'}"
@@ -1142,7 +1141,6 @@ class _Resolver:
                     f"of {d.date}", documents=[lkey], severity="low", as_written=label, resolved_to=d.symbol,
                     evidence=[Evidence(source, None, None, label)]))
             return lkey
-        ident = known[1] if known else f
         key = ("unnumbered", scope, ident)
         if key not in self.c.documents:
             cls = "Document"
@@ -1572,10 +1570,10 @@ class Partition:
 
     def links(self) -> dict[str, tuple[str, ...]]:
         """Each file's :func:`province_links`, what the build joins partitions by."""
-        scopes: dict[str, list[str]] = defaultdict(list)
+        by_file: dict[str, list[_Mention]] = defaultdict(list)
         for m in self._r.mentions:
-            scopes[m.source].append(m.scope)
-        return {e["source"]: province_links(partition_of(e), scopes[e["source"]]) for e in self.exts}
+            by_file[m.source].append(m)
+        return {e["source"]: province_links(e, by_file[e["source"]]) for e in self.exts}
 
     def resolve(self, glob: Globals) -> Corpus:
         r, exts = self._r, self.exts
@@ -1605,8 +1603,9 @@ def shared_document(key: tuple) -> bool:
 
 def shared_part(c: Corpus) -> tuple[dict, dict]:
     """The documents and agencies of a partition that other partitions may name too."""
+    own = partition_provinces(c.partition or "")
     return ({k: d for k, d in c.documents.items() if shared_document(k)},
-            {k: a for k, a in c.agencies.items() if k[0] not in partition_provinces(c.partition or "")})
+            {k: a for k, a in c.agencies.items() if k[0] not in own})
 
 
 def shared_nodes(glob: Globals, shared: Iterable[tuple[dict, dict]]) -> Corpus:
@@ -1655,16 +1654,19 @@ def merge_corpora(glob: Globals, parts: list[Corpus]) -> Corpus:
     return c
 
 
-def province_links(own: str, scopes: Iterable[str]) -> tuple[str, ...]:
+def province_links(ext: dict, mentions: Iterable[_Mention]) -> tuple[str, ...]:
     """A file's province (its :func:`partition_of`) and, after it, the other provinces whose
     numbering scopes its mentions name, sorted.
 
-    >>> province_links("hai-phong", ["central", "province:hai-phong", "province:hai-duong"])
+    >>> from types import SimpleNamespace as M
+    >>> province_links({"document": {"province": "Hải Phòng"}},
+    ...                [M(scope="central"), M(scope="province:hai-phong"), M(scope="province:hai-duong")])
     ('hai-phong', 'hai-duong')
     """
+    own = partition_of(ext)
     others = set()
-    for scope in scopes:
-        parts = scope.split(":")
+    for m in mentions:
+        parts = m.scope.split(":")
         if len(parts) > 1 and parts[1] not in ("unknown", own):
             others.add(parts[1])
     return (own, *sorted(others))
@@ -1711,7 +1713,7 @@ def split_partitions(exts: Iterable[dict]) -> dict[str, list[dict]]:
     for i, e in enumerate(exts):
         r = _Resolver(partition=True)
         r.collect([e])
-        links[i] = province_links(partition_of(e), (m.scope for m in r.mentions))
+        links[i] = province_links(e, r.mentions)
     keys = joined_partitions(links)
     parts: dict[str, list[dict]] = defaultdict(list)
     for i, e in enumerate(exts):

@@ -16,10 +16,11 @@ import re
 from functools import cache, lru_cache
 
 from loaders.find import find_symbols
-from loaders.parse import DATE_NUMERIC, DATE_WORDS, make_date, noun_before, parse_tail, term_label
+from loaders.parse import (DATE_NUMERIC, DATE_WORDS, _body_rx, body_index, fold, make_date, noun_before, parse_tail,
+                           term_label)
 from loaders.linescan import LineScan
 from loaders.segment import ANNEX_CAPTION, Zones, zones
-from loaders.tables import issuer_codes, table
+from loaders.tables import issuer_codes, province_spellings, table
 
 HEADER_CHARS = 1500
 _PLACE_DATE = re.compile(r"(?:^[ \t*]*|[ \t]{2,}|\t)(?P<place>[A-ZĐ][^\n,\t]{1,30}),\s*ngày\s*", re.M)
@@ -56,20 +57,9 @@ TERM_IN = re.compile(r"\(\s*(?:khóa|khoá)\s+(?P<t>[IVXLC]+|\d+)\s*\)", re.I)
 
 
 @cache
-def _provinces() -> list[tuple[str, str]]:
-    """(spelling, canonical) pairs, longest spelling first."""
-    out = []
-    for row in table("provinces"):
-        out.append((row["name"], row["name"]))
-        for a in filter(None, row["aliases"].split(",")):
-            out.append((a.strip(), row["name"]))
-    return sorted(out, key=lambda p: len(p[0]), reverse=True)
-
-
-@cache
 def _provinces_lower() -> tuple[tuple[str, str, str, str], ...]:
     """(spelling, spelling + " ", " " + spelling, canonical), lower-cased once."""
-    return tuple((s.lower(), s.lower() + " ", " " + s.lower(), c) for s, c in _provinces())
+    return tuple((s.lower(), s.lower() + " ", " " + s.lower(), c) for s, c in province_spellings())
 
 
 @lru_cache(maxsize=2048)  # the same names recur in every document of a province
@@ -274,8 +264,6 @@ def _signature(text: str, z: Zones, doc: dict) -> None:
 def _table_body(s: str) -> tuple[str, int] | None:
     """The body of ``bodies.tsv`` that ``s`` opens with, as written in any case ("BỘ CHÍNH TRỊ"),
     and where its name ends in ``s``."""
-    from loaders.parse import _body_rx, body_index, fold
-
     m = _body_rx().match(s.strip())
     if not m:
         return None
@@ -326,8 +314,6 @@ def _body_issuing_in_opening(opening: str) -> str | None:
     >>> _body_issuing_in_opening("Thực hiện Nghị quyết số 57-NQ/TW, Ban Thường vụ Tỉnh ủy ban hành Kế hoạch như sau:")
     'Ban Thường vụ Tỉnh ủy'
     """
-    from loaders.parse import body_index, fold
-
     m = None
     for m in _issuing_in_opening_rx().finditer(opening):
         pass

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from loaders.tables import table
+from loaders.tables import province_spellings, table
 
 ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 
@@ -169,9 +169,7 @@ def fold(s: str) -> str:
 def _province_after_rx() -> re.Pattern[str]:
     """A province named after a body: "Tỉnh ủy Hải Dương (cũ)", "Ủy ban nhân dân tỉnh Hà Giang";
     "(cũ)" marks a province merged into another in 2025 (domain guide §6, §10.7)."""
-    names = sorted((n.strip() for r in table("provinces") for n in [r["name"], *r["aliases"].split(",")] if n.strip()),
-                   key=len, reverse=True)
-    alt = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names)
+    alt = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n, _ in province_spellings())
     return re.compile(rf"[^\S\n]+(?:(?:tỉnh|thành phố|TP\.?)\s+)?(?P<name>{alt})(?!\w)(?:\s*\(\s*cũ\s*\))?", re.I)
 
 
@@ -210,7 +208,7 @@ def _unit_after(text: str, pos: int, limit: int, digits: bool = False) -> tuple[
 @cache
 def _province_names() -> dict[str, str]:
     """folded spelling -> the province's name in the table."""
-    return {fold(n): r["name"] for r in table("provinces") for n in [r["name"], *r["aliases"].split(",")] if n.strip()}
+    return {fold(n): name for n, name in province_spellings()}
 
 
 YEAR_ONLY = re.compile(r"\s*,?\s*\(?\s*(?:ban hành\s+)?năm\s+(?P<y>(?:19|20)\d\d)\b\s*\)?", re.I)

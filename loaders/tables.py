@@ -44,5 +44,10 @@ def issuer_codes() -> dict[str, dict[str, str]]:
 
 
 @cache
-def party_issuer_codes() -> frozenset[str]:
-    return frozenset(k for k, r in issuer_codes().items() if r["family"] == "party")
+def province_spellings() -> tuple[tuple[str, str], ...]:
+    """(spelling, province name) of ``provinces.tsv``, names and aliases, longest spelling first."""
+    out = []
+    for row in table("provinces"):
+        out.append((row["name"], row["name"]))
+        out += [(a.strip(), row["name"]) for a in row["aliases"].split(",") if a.strip()]
+    return tuple(sorted(out, key=lambda p: len(p[0]), reverse=True))

@@ -152,6 +152,8 @@ def _legacy_chars(family: str) -> re.Pattern[str]:
     """A character the family's table converts (its non-ASCII keys)."""
     chars = sorted({c for k, _ in read_data_table(f"legacy_{family}.tsv") for c in k if ord(c) > 0x7f})
     return re.compile("[" + re.escape("".join(chars)) + "]")
+
+
 # Characters that Unicode Vietnamese never uses but one of the legacy fonts needs; a single
 # character-class scan is cheap, so most files are cleared by it.
 _LEGACY_CHARS = re.compile(f"[{_SYM}øûïåäëüØÛÏÅÄËÜæÆñÑîÎöÖ]")
