@@ -64,7 +64,8 @@ def _chain_rx() -> re.Pattern[str]:
     return re.compile(rf"{_initials('về', 'việc', *cues)}(?<!\w)(?:về\s+)?(?:việc\s+)?(?P<cue>{_alt(cues)}){_fillers()}\s*$", re.I)
 
 
-COORDINATION = re.compile(r"(?:[;,]|\s(?:và|cùng|với))\s*(?:các\s+)?$", re.I)
+# "…, số 19-NQ/TW": a bare "số" repeated before the next symbol of a list
+COORDINATION = re.compile(r"(?:[;,]|\s(?:và|cùng|với))\s*(?:các\s+|số\s*:?\s*)?$", re.I)
 
 
 def _lookup(where: str, cue: str) -> str:

@@ -261,8 +261,9 @@ def _chain_in_gap(gap: str) -> str | None:
 
 # ---- merge mentions into cited documents -------------------------------------------------
 
-# between two symbols of a list: a comma, "và", or both (the noun may come again after them)
-LIST_GAP = re.compile(r"\s*(?:,\s*(?:và\s+)?|và\s+)", re.I)
+# between two symbols of a list: a comma, "và", or both, and "số" may come again after them
+# ("số 18-NQ/TW, số 19-NQ/TW"; a repeated noun starts the next mention)
+LIST_GAP = re.compile(r"\s*(?:,\s*(?:và\s+)?|và\s+)(?:số\s*:?\s*)?", re.I)
 
 
 def _share_list_tails(text: str, mentions: list[Mention]) -> None:

@@ -319,6 +319,30 @@ def test_a_list_of_symbols_shares_the_date_written_after_the_last():
     assert refs["30/2020/NĐ-CP"]["date"] is None and refs["31/2021/NĐ-CP"]["date"] == "2021-03-05"
 
 
+@pytest.mark.parametrize("text", [
+    "Tiếp tục thực hiện Nghị quyết số 18-NQ/TW, số 19-NQ/TW ngày 25/10/2017 của Ban Chấp hành Trung ương Đảng khóa XII.",
+    "Tiếp tục thực hiện Nghị quyết số 18-NQ/TW và số 19-NQ/TW ngày 25/10/2017 của Ban Chấp hành Trung ương Đảng khóa XII.",
+    "Tiếp tục thực hiện các Nghị quyết số 18-NQ/TW, 19-NQ/TW ngày 25/10/2017 của Ban Chấp hành Trung ương Đảng khóa XII.",
+])
+def test_a_list_with_so_repeated_or_after_cac_shares_the_cue_and_the_tail(text):
+    # "số" written again before each symbol, or "các" before the plural noun, still makes one list:
+    # both resolutions are continued, and both are of 25/10/2017, khóa XII (18-NQ/TW would
+    # otherwise stay ambiguous with the khóa XIII one of 2022, and be a bare reference).
+    refs = extract_text(text)["references"]
+    assert [(r["symbol"], r["relation"], r["date"], r["term"]) for r in refs] == [
+        ("18-NQ/TW", "continues", "2017-10-25", "XII"), ("19-NQ/TW", "continues", "2017-10-25", "XII")]
+
+
+def test_an_amendment_of_some_articles_is_a_chain_edge():
+    rec = extract_text("Quyết định số 125-QĐ/TU ngày 12/12/2022 sửa đổi, bổ sung một số điều của Quy định số "
+                       "04-QĐ/TU ngày 10/01/2022 của Ban Thường vụ Tỉnh ủy.")
+    assert [(e["source"], e["relation"], e["target"]) for e in rec["chain_edges"]] == [
+        ("125-QĐ/TU", "amends", "04-QĐ/TU")]
+    # the plural "các" is not a cue on its own
+    assert extract_text("Quán triệt các Nghị quyết số 18-NQ/TW, 19-NQ/TW ngày 25/10/2017.")["references"][0][
+        "relation"] == "references"
+
+
 def test_numbers_listed_before_a_symbol_share_its_type_and_issuer():
     # "Nghị quyết số 43, 44-NQ/TW": 43-NQ/TW and 44-NQ/TW of 24/11/2023 (Hội nghị Trung ương 8 khóa XIII)
     rec = extract_text("Quán triệt các Nghị quyết số 43, 44-NQ/TW ngày 24/11/2023 của Ban Chấp hành Trung ương Đảng "
