@@ -226,9 +226,10 @@ OF = re.compile(r"\s*,?\s*(?:của|do)\s+", re.I)
 _SPACES = re.compile(r"\s*")
 DATE_LEAD = re.compile(r"\s*,?\s*\(?\s*(?:(?:được\s+)?ban hành\s+)?(?:ngày|ngay)?\s*", re.I)   # "ban hành ngày …" too
 # "về <subject>", also after a decree's verb ("… của Chính phủ quy định về cán bộ"); a title that
-# opens "một số vấn đề về …" (18-NQ/TW) is the subject as a whole
+# opens "một số vấn đề về …" (18-NQ/TW), and a decision's "phê duyệt …" (749/QĐ-TTg "… của Thủ
+# tướng Chính phủ phê duyệt Chương trình Chuyển đổi số quốc gia …"), is the subject as a whole
 ABOUT = re.compile(r"\s*,?\s*(?:\*\s*)?(?:(?:(?:quy định|hướng dẫn)(?:\s+chi tiết)?\s+)?(?:về|ve)\s+(?:việc\s+)?"
-                   r"|(?=một số vấn đề\s+về\s))", re.I)
+                   r"|(?=một số vấn đề\s+về\s)|(?=phê duyệt\s))", re.I)
 # Where a subject clause ends: clause punctuation, a cell or paragraph break, a parenthesis that
 # opens an alias ("(sau đây viết tắt là …)"), a sentence end.
 SUBJECT_END = re.compile(r"[;\t\n]|,?\s+(?:và\s+)?(?=(?:Nghị quyết|Chỉ thị|Kết luận|Quyết định|Quy định|Kế hoạch|Chương trình|Đề án|Hướng dẫn)\s+(?:số\s+)?\d)|,\s+(?=Chương trình mục tiêu|Chiến lược|Đề án )|\(\s*\*?\s*(?:sau đây|gọi tắt|viết tắt)|\.(?=\s+[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ\-–])|\.\s*$|\s+-\s+(?=[A-ZĐ])", re.I)

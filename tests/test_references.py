@@ -273,6 +273,31 @@ def test_unnumbered_work_programme_and_named_projects():
     assert rec["chain_edges"] == []
 
 
+def test_a_decision_based_on_the_committees_working_rules_without_their_number():
+    # the opening of a Quyết định of a Ban Thường vụ: the working rules are often cited unnumbered
+    head = ("TỈNH ỦY TUYÊN QUANG\n*\nSố 1234-QĐ/TU\nĐẢNG CỘNG SẢN VIỆT NAM\nTuyên Quang, ngày 05 tháng 6 năm 2024\n\n"
+            "QUYẾT ĐỊNH\nvề việc thành lập Ban Chỉ đạo\n-----\n- Căn cứ Điều lệ Đảng Cộng sản Việt Nam;\n")
+    decides = "- Xét đề nghị của Ban Tổ chức Tỉnh ủy,\nBAN THƯỜNG VỤ TỈNH ỦY QUYẾT ĐỊNH\nĐiều 1. Thành lập Ban Chỉ đạo.\n"
+    rec = extract_text(head + "- Căn cứ Quy chế làm việc của Ban Chấp hành Đảng bộ tỉnh khóa XVII, nhiệm kỳ 2020 - 2025;\n"
+                       + decides)
+    rules = [u for u in rec["unnumbered"] if u["label"].startswith("Quy chế")]
+    assert [(u["label"], u["relation"]) for u in rules] == [
+        ("Quy chế làm việc của Ban Chấp hành Đảng bộ tỉnh khóa XVII, nhiệm kỳ 2020 - 2025", "based_on")]
+    # with its number it is a numbered reference, not an unnumbered one as well
+    rec = extract_text(head + "- Căn cứ Quy chế làm việc số 01-QC/TU ngày 05/11/2020 của Ban Chấp hành Đảng bộ tỉnh;\n"
+                       + decides)
+    assert [u["label"] for u in rec["unnumbered"] if u["label"].startswith("Quy chế")] == []
+    assert [(r["symbol"], r["relation"]) for r in rec["references"]] == [("01-QC/TU", "based_on")]
+
+
+def test_a_state_decision_approving_a_programme_has_that_as_its_subject():
+    rec = extract_text("Thực hiện Quyết định số 749/QĐ-TTg ngày 03/6/2020 của Thủ tướng Chính phủ phê duyệt Chương trình "
+                       "Chuyển đổi số quốc gia đến năm 2025, định hướng đến năm 2030.")
+    (ref,) = rec["references"]
+    assert (ref["issuing_body"], ref["subject"]) == (
+        "Thủ tướng Chính phủ", "phê duyệt Chương trình Chuyển đổi số quốc gia đến năm 2025, định hướng đến năm 2030")
+
+
 def test_a_committee_writing_from_its_capital_belongs_to_the_province_of_its_header():
     # A Tỉnh ủy dates its documents from the provincial capital, which often has another name
     # (Quảng Ninh's from Hạ Long); a commune's Đảng ủy from the commune, under its province's
