@@ -23,7 +23,7 @@ from loaders.agencies import extract_agencies
 from loaders.find import SymbolMatch, all_symbols
 from loaders.identity import document_identity
 from loaders.parse import Noun, Tail, noun_before, parse_tail, term_for_date
-from loaders.planned import extract_planned
+from loaders.planned import drafted_at, extract_planned
 from loaders.segment import Zones, zones
 from loaders.tasks import extract_tasks
 from loaders.text import LoadError, Text
@@ -139,6 +139,8 @@ def _mentions(text: str, z: Zones, doc: dict, warnings: list[dict]) -> list[Ment
             continue  # part of a numbered citation ("Nghị quyết số …")
         if u.kind not in ("congress_resolution", "plenum_resolution") and LIST_ITEM_BEFORE.fullmatch(text, text.rfind("\n", 0, u.start) + 1, u.start):
             continue  # "3. Đề án phát triển …": an item the document plans, not one it cites
+        if u.kind not in ("congress_resolution", "plenum_resolution") and drafted_at(text, u.start):
+            continue  # "… tham mưu xây dựng Đề án phát triển …": to be made, so not cited either
         out.append(Mention(start=u.start, end=u.end, unnumbered=u))
     out.sort(key=lambda m: (m.start, m.end))
     return out

@@ -569,7 +569,7 @@ def _from_tasks(tasks: list[dict]) -> list[dict]:
                 out.append({"ordinal": ordinal, "kind": hit[0] if hit else None, "title": _clean_title(entry),
                             "source": "issue_table", **base})
             continue
-        for kind, title, _s, _e in _drafted(content, anywhere=True):
+        for kind, title, _s, _e, _a in _drafted(content, anywhere=True):
             out.append({"ordinal": ordinal, "kind": kind, "title": title, "source": "task_row", **base})
     return out
 
@@ -582,11 +582,13 @@ def _entries(content: str) -> list[str]:
     return [e for e in (content[a:b].strip(" -") for a, b in zip(cuts, cuts[1:] + [len(content)])) if e]
 
 
-def _drafted(s: str, anywhere: bool, skip=None) -> list[tuple[str, str, int, int]]:
-    """(kind, title, start, end) for each "drafting verb + genre noun" in ``s``.
+def _drafted(s: str, anywhere: bool, skip=None) -> list[tuple[str, str, int, int, tuple | None]]:
+    """(kind, title, start, end, assignment) for each "drafting verb + genre noun" in ``s``.
 
     ``anywhere``: inside a task cell the verb may stand anywhere; in running text it must open a
-    clause (line start, bullet, after ". ", "; " or ": "). ``skip(offset)``: offsets to ignore.
+    clause (line start, bullet, after ". ", "; " or ": "), or follow the clause's assignment
+    ("Ban Tuyên giáo Tỉnh ủy chủ trì, phối hợp với Sở Khoa học và Công nghệ tham mưu xây dựng Đề
+    án …"), whose ``(lead, cooperating)`` is the last item. ``skip(offset)``: offsets to ignore.
     """
     out = []
     aligned = fold_aligned(s)
@@ -597,10 +599,13 @@ def _drafted(s: str, anywhere: bool, skip=None) -> list[tuple[str, str, int, int
         line_start = s.rfind("\n", 0, vs) + 1
         line_end = s.find("\n", vs)
         line_end = len(s) if line_end < 0 else line_end
+        assignment = None
         if not anywhere:
             before = s[line_start:vs].rstrip(" *")
             if before and not before.endswith((".", ";", ":", "-", "–", "+", "•")):
-                continue
+                assignment = _assignment(before)
+                if assignment is None:
+                    continue
         ns, ne = m.start(1), m.end(1)
         if _after_noun_re().match(aligned[ne:ne + 40]):
             continue  # "xây dựng chương trình, kế hoạch …": a generic list of genres, not one document
@@ -613,8 +618,58 @@ def _drafted(s: str, anywhere: bool, skip=None) -> list[tuple[str, str, int, int
         if len(fold(title).split()) - len(noun.split()) < 2:
             continue  # the bare genre ("xây dựng chương trình hành động nhằm …"): no document named
         title = _clean_title(title)
-        out.append((noun_kind(noun) or "", title, ns, ns + len(title)))
+        out.append((noun_kind(noun) or "", title, ns, ns + len(title), assignment))
     return out
+
+
+def drafted_at(text: str, pos: int) -> bool:
+    """True when a drafting verb stands right before the genre noun at ``pos`` ("xây dựng Đề án
+    …", "tham mưu ban hành Quy định …"): a document to be made, not one that is cited.
+
+    >>> t = "Sở Du lịch tham mưu xây dựng Đề án phát triển du lịch; thực hiện Đề án chuyển đổi số."
+    >>> drafted_at(t, t.index("Đề án phát")), drafted_at(t, t.index("Đề án chuyển"))
+    (True, False)
+    >>> t = "Tham mưu rà soát sửa đổi, bổ sung Quy định về việc kiểm điểm"
+    >>> drafted_at(t, t.index("Quy định"))
+    False
+    """
+    lo = max(0, pos - 80)
+    aligned = fold_aligned(text[lo:pos + 30])
+    for m in _make_re().finditer(aligned):
+        if m.start(1) == pos - lo:
+            # "rà soát, sửa đổi, bổ sung Quy định …" revises a document that exists: still cited
+            return not any(_word_re(w).search(aligned, m.start(), m.start(1)) for w in _cues("revises"))
+    return False
+
+
+@cache
+def _assignment_re() -> re.Pattern[str]:
+    """The end of a clause that assigns the drafting: "[Giao] <lead> chủ trì[, phối hợp với
+    <cooperating>] [tham mưu]" (the words are ``planned_cues.tsv``'s assign_* rows)."""
+    words = lambda kind: "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in _raw_cues(kind))
+    return re.compile(
+        rf"^(?:(?:{words('assign_prefix')})\s+)?(?P<lead>[^.;:()]{{4,160}}?),?\s+(?:{words('assign_lead')})"
+        rf"(?:\s*,?\s*(?:{words('assign_with')})\s+(?P<coop>[^.;:()]{{4,300}}?))?\s*,?"
+        rf"(?:\s+(?:{words('assign_verb')}))*$", re.I)
+
+
+def _assignment(before: str) -> tuple[str, list[str]] | None:
+    """``(lead, cooperating)`` when ``before`` (the clause up to a drafting verb, from its line
+    start) assigns the drafting to an agency; None for any other words before the verb.
+
+    >>> _assignment("2. Giao Ban Tuyên giáo Tỉnh ủy chủ trì, phối hợp với Sở Nội vụ, Sở Tư pháp tham mưu")
+    ('Ban Tuyên giáo Tỉnh ủy', ['Sở Nội vụ', 'Sở Tư pháp'])
+    >>> _assignment("Tiếp tục thực hiện tốt") is None
+    True
+    """
+    clause = re.split(r"(?:[.;:]\s|^\s*(?:[-–+•*]|\d+(?:\.\d+)*\.|[a-zđ]\)))\s*", before)[-1].strip()
+    m = _assignment_re().match(clause)
+    if not m or find_symbols(m["lead"]):
+        return None
+    lead = m["lead"].strip(" ,")
+    if _starts_with_any(fold(lead), _agency_heads()) is None:
+        return None   # "Tiếp tục chỉ đạo …": the words before the verb name no organisation
+    return lead, split_agencies(m["coop"].strip(" ,")) if m["coop"] else []
 
 
 def _from_body(text: str, lines: list[tuple[int, str]], taken: list[tuple[int, int]]) -> list[dict]:
@@ -628,20 +683,26 @@ def _from_body(text: str, lines: list[tuple[int, str]], taken: list[tuple[int, i
         return line_start in table_lines or any(a <= offset < b for a, b in taken)
 
     out = []
-    for kind, title, s, e in _drafted(text, anywhere=False, skip=skip):
+    for kind, title, s, e, assignment in _drafted(text, anywhere=False, skip=skip):
         line_end = text.find("\n", e)
         after = text[e:len(text) if line_end < 0 else line_end]
         # the timing in brackets at the end of the clause: "… nhằm … (*thực hiện khi có hướng dẫn …*)."
         pm = re.match(r"[^.()]*?\(\s*\**([^()]{3,120}?)\**\s*\)", after)
         deadline = pm.group(1).strip(" *") if pm and _TIMING.search(fold(pm.group(1))) else None
+        if deadline is None:   # or after it: "…, hoàn thành trong Quý III/2025."
+            dm = _DEADLINE_AFTER.match(after)
+            deadline = dm.group(1).strip() if dm else None
+        lead, cooperating = assignment or (None, [])
         out.append({
-            "ordinal": None, "kind": kind, "title": title, "lead": None, "cooperating": [],
+            "ordinal": None, "kind": kind, "title": title, "lead": lead, "cooperating": cooperating,
             "deadline": deadline, "deadline_date": deadline_date(deadline), "group": _group_at(lines, s),
             "steering_committee": None, "source": "body", "start": s, "end": e,
         })
     return out
 
 
+_DEADLINE_AFTER = re.compile(r"[^.;()]*?,?\s*(?:hoàn thành|xong|trình)\s+((?:trong|trước|vào|chậm nhất)?\s*(?:ngày\s+)?"
+                             r"(?:\d{1,2}/\d{1,2}/\d{4}|(?:quý|tháng)\s+[IVX\d]+/\d{4}|năm\s+\d{4}))", re.I)
 _TIMING = re.compile(r"(?<![a-z])(?:thuc hien|quy|nam|thang|hoan thanh|khi co|thuong xuyen|theo)(?![a-z])")
 
 

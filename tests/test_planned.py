@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from _corpus import corpus, join_wrapped
+from loaders.extract import extract_text
 from loaders.planned import deadline_date, extract_planned
 
 # 000, item 2 of "B. NỘI DUNG", as the PDF text gives it (wrapped lines, blank lines between).
@@ -93,6 +94,27 @@ def test_drafting_clause_in_body_with_its_deadline():
     assert item["deadline"] == "thực hiện khi có hướng dẫn của Trung ương"
 
 
+
+
+def test_a_clause_that_assigns_the_drafting_names_lead_cooperating_and_deadline():
+    # the usual prose of a provincial Kế hoạch: "<lead> chủ trì, phối hợp với <others> tham mưu
+    # xây dựng Đề án …, hoàn thành trong Quý III/2025"
+    text = ("II. NHIỆM VỤ, GIẢI PHÁP\n"
+            "1. Ban Tuyên giáo và Dân vận Tỉnh ủy chủ trì, phối hợp với Sở Khoa học và Công nghệ, Sở Nội vụ tham mưu "
+            "xây dựng Đề án phát triển nguồn nhân lực số tỉnh Lào Cai, hoàn thành trong Quý III/2025.\n"
+            "2. Giao Đảng ủy Ủy ban nhân dân tỉnh lãnh đạo xây dựng Kế hoạch chuyển đổi số năm 2025, hoàn thành "
+            "trước ngày 30/6/2025.\n"
+            "3. Các cơ quan tiếp tục thực hiện tốt Đề án phát triển du lịch.\n")
+    got = [(p["kind"], p["title"], p["lead"], p["cooperating"], p["deadline_date"]) for p in extract_planned(text)]
+    assert got == [
+        ("Đề án", "Đề án phát triển nguồn nhân lực số tỉnh Lào Cai", "Ban Tuyên giáo và Dân vận Tỉnh ủy",
+         ["Sở Khoa học và Công nghệ", "Sở Nội vụ"], "2025-09-30"),
+        ("Kế hoạch", "Kế hoạch chuyển đổi số năm 2025", "Đảng ủy Ủy ban nhân dân tỉnh", [], "2025-06-30")]
+    # a document to be made is not also a document the text cites; one it revises or carries out is
+    rec = extract_text(text + "4. Ban Tổ chức Tỉnh ủy chủ trì rà soát, sửa đổi, bổ sung Quy định về công tác cán bộ.\n")
+    assert [u["label"] for u in rec["unnumbered"]] == ["Đề án phát triển du lịch", "Quy định về công tác cán bộ"]
+    # words before the verb that name no organisation do not make it a drafting clause
+    assert extract_planned("Tiếp tục chỉ đạo xây dựng Đề án phát triển du lịch cộng đồng.\n") == []
 @pytest.mark.parametrize("value, expected", [
     ("Quý I/2021", "2021-03-31"), ("Quý III/2021", "2021-09-30"), ("quý IV năm 2025", "2025-12-31"),
     ("năm 2022", "2022-12-31"), ("Tháng 2/2024", "2024-02-29"), ("6 tháng đầu năm 2023", "2023-06-30"),
