@@ -92,12 +92,14 @@ def cue_before(prefix: str, opening: bool) -> str | None:
 
 def chain_cue(gap: str) -> str | None:
     """The relation of a chain edge when ``gap`` (between two cited documents) ends with a cue."""
-    if _cue_rx("barrier").search(gap) and not _chain_rx().search(gap):
-        return None
     m = _chain_rx().search(gap)
     if not m:
         return None
-    # "gắn với thực hiện" subordinates, it does not chain.
+    # a barrier that takes in the chain cue ("gắn với thực hiện", "tổng kết 10 năm thực hiện")
+    # subordinates or reviews the second document, it does not chain
+    b = _cue_rx("barrier").search(gap)
+    if b and b.start() <= m.start("cue"):
+        return None
     before = gap[:m.start()].rstrip().lower()
     if before.endswith("gắn với") or before.endswith("gắn với việc"):
         return None

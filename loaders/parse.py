@@ -232,7 +232,11 @@ ABOUT = re.compile(r"\s*,?\s*(?:\*\s*)?(?:(?:(?:quy định|hướng dẫn)(?:\s
                    r"|(?=một số vấn đề\s+về\s)|(?=phê duyệt\s))", re.I)
 # Where a subject clause ends: clause punctuation, a cell or paragraph break, a parenthesis that
 # opens an alias ("(sau đây viết tắt là …)"), a sentence end.
-SUBJECT_END = re.compile(r"[;\t\n]|,?\s+(?:và\s+)?(?=(?:Nghị quyết|Chỉ thị|Kết luận|Quyết định|Quy định|Kế hoạch|Chương trình|Đề án|Hướng dẫn)\s+(?:số\s+)?\d)|,\s+(?=Chương trình mục tiêu|Chiến lược|Đề án )|\(\s*\*?\s*(?:sau đây|gọi tắt|viết tắt)|\.(?=\s+[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ\-–])|\.\s*$|\s+-\s+(?=[A-ZĐ])", re.I)
+# An opening's main clause after the cited document ("…, Ban Thường vụ Tỉnh ủy ban hành Kế hoạch …")
+# ends its subject too (case-sensitive: the body's name is capitalized).
+_MAIN_CLAUSE = (r",\s+(?=(?-i:Ban|Thường trực|(?:Tỉnh|Thành|Huyện|Đảng) (?:ủy|uỷ)|Đảng đoàn|(?:Ủy|Uỷ) ban)\b"
+                r"[^,;.\n]{0,60}?\s(?:ban hành|xây dựng|đề ra|thống nhất|yêu cầu|chỉ đạo|quyết định|triển khai)\b)")
+SUBJECT_END = re.compile(_MAIN_CLAUSE + r"|[;\t\n]|,?\s+(?:và\s+)?(?=(?:Nghị quyết|Chỉ thị|Kết luận|Quyết định|Quy định|Kế hoạch|Chương trình|Đề án|Hướng dẫn)\s+(?:số\s+)?\d)|,\s+(?=Chương trình mục tiêu|Chiến lược|Đề án )|\(\s*\*?\s*(?:sau đây|gọi tắt|viết tắt)|\.(?=\s+[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ\-–])|\.\s*$|\s+-\s+(?=[A-ZĐ])", re.I)
 
 
 # SUBJECT_END as the engine can scan it: every alternative opens with one of ``;\t\n,(.`` or a

@@ -529,3 +529,34 @@ def test_a_steering_committee_is_named_by_what_follows():
     (ref,) = extract_text("Thực hiện Kế hoạch số 05-KH/BCĐ ngày 01/3/2024 của Ban Chỉ đạo 35 Tỉnh ủy về bảo vệ nền tảng "
                           "tư tưởng của Đảng.\nI. MỤC ĐÍCH")["references"]
     assert (ref["issuing_body"], ref["subject"]) == ("Ban Chỉ đạo 35 Tỉnh ủy", "bảo vệ nền tảng tư tưởng của Đảng")
+
+
+OPENING = ("TỈNH ỦY LẠNG SƠN\n*\nSố 45-KH/TU\nĐẢNG CỘNG SẢN VIỆT NAM\nLạng Sơn, ngày 14 tháng 3 năm 2025\n\nKẾ HOẠCH\n"
+           "{title}\n-----\n{opening}\n\nI. MỤC ĐÍCH, YÊU CẦU\n1. Nâng cao nhận thức.\n")
+
+
+def test_an_opening_that_deploys_a_resolution_implements_it_and_its_subject_stops_at_the_main_clause():
+    rec = extract_text(OPENING.format(title="", opening=(
+        "Triển khai Chỉ thị số 45-CT/TW ngày 14/4/2025 của Bộ Chính trị về đại hội đảng bộ các cấp, Ban Thường vụ "
+        "Tỉnh ủy ban hành Kế hoạch như sau:")))
+    (ref,) = rec["references"]
+    assert (ref["relation"], ref["subject"]) == ("implements", "đại hội đảng bộ các cấp")
+    assert ref["mentions"][0]["text"].endswith("về đại hội đảng bộ các cấp")      # the quote stops there too
+    # a lower-case "ban hành" inside the subject is not a main clause
+    ref = extract_text("Thực hiện Chỉ thị số 45-CT/TW ngày 14/4/2025 của Bộ Chính trị về đại hội, ban hành văn bản và "
+                       "xây dựng Đảng.")["references"][0]
+    assert ref["subject"] == "đại hội, ban hành văn bản và xây dựng Đảng"
+
+
+def test_a_plan_to_review_a_directive_does_not_implement_it():
+    # "tổng kết 10 năm thực hiện Chỉ thị …": the directive is under review; the guidance the plan
+    # follows is what it implements, and the guidance does not implement the directive either
+    rec = extract_text(OPENING.format(title="tổng kết 10 năm thực hiện Chỉ thị số 36-CT/TW", opening=(
+        "Thực hiện Hướng dẫn số 150-HD/BTGTW ngày 01/3/2025 của Ban Tuyên giáo Trung ương về tổng kết 10 năm thực "
+        "hiện Chỉ thị số 36-CT/TW ngày 16/8/2014 của Bộ Chính trị, Ban Thường vụ Tỉnh ủy ban hành Kế hoạch như sau:")))
+    assert {r["symbol"]: r["relation"] for r in rec["references"]} == {
+        "36-CT/TW": "references", "150-HD/BTGTW": "implements"}
+    assert rec["chain_edges"] == []
+    ref = extract_text("Sơ kết việc thực hiện Nghị quyết số 05-NQ/TU ngày 10/02/2022 của Ban Chấp hành Đảng bộ "
+                       "tỉnh.")["references"][0]
+    assert ref["relation"] == "references"
