@@ -94,7 +94,10 @@ def _noun_qualifiers() -> tuple[str, ...]:
 @cache
 def _noun_before_rx() -> re.Pattern[str]:
     nouns = sorted((r["noun"] for r in table("doc_nouns")), key=len, reverse=True)
-    alt = "|".join(re.escape(n) for n in nouns)
+    # a type code written as the noun ("KH 02-KH/BCĐTW") is matched as written or in capitals
+    # only: "tối đa" is not an Đề án
+    codes = {r["noun"] for r in table("doc_nouns") if r["noun"] == r["code"]}
+    alt = "|".join(f"(?-i:{re.escape(n)}|{re.escape(n.upper())})" if n in codes else re.escape(n) for n in nouns)
     # "Chương trình hành động số", "Nghị quyết 43-…", "Kế hoạch số:" ; a short abbreviation also counts.
     quals = "|".join(re.escape(q).replace(r"\ ", r"[^\S\n]+") for q in _noun_qualifiers())
     # The lookahead for the nouns' first letters turns away most offsets of the window with
@@ -102,7 +105,7 @@ def _noun_before_rx() -> re.Pattern[str]:
     firsts = re.escape("".join(sorted({n[0] for n in nouns})))
     # A qualifier is on the noun's line: "CHƯƠNG TRÌNH HÀNH ĐỘNG" (a title) then a paragraph
     # opening "Hướng dẫn số 31-HD/BTCTW" is a Hướng dẫn, not a Chương trình "hướng dẫn".
-    return re.compile(rf"(?=[{firsts}])(?P<noun>{alt})(?:[^\S\n]+(?:{quals}))?\s*(?:số|so)?\s*:?\s*$", re.I)
+    return re.compile(rf"(?=[{firsts}])(?<!\w)(?P<noun>{alt})(?:[^\S\n]+(?:{quals}))?\s*(?:số|so)?\s*:?\s*$", re.I)
 
 
 @cache

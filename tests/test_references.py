@@ -560,3 +560,21 @@ def test_a_plan_to_review_a_directive_does_not_implement_it():
     ref = extract_text("Sơ kết việc thực hiện Nghị quyết số 05-NQ/TU ngày 10/02/2022 của Ban Chấp hành Đảng bộ "
                        "tỉnh.")["references"][0]
     assert ref["relation"] == "references"
+
+
+@pytest.mark.parametrize("text, symbol, relation, kind", [
+    # domain guide §10.4: symbols without "số", after the type code written as the noun
+    ("Thực hiện KH 02-KH/BCĐTW ngày 21/3/2025 của Ban Chỉ đạo Trung ương.", "02-KH/BCĐTW", "implements", "Plan"),
+    ("Tiếp tục thực hiện CTr 39-CTr/TU ngày 05/3/2021 của Tỉnh ủy.", "39-CTr/TU", "continues", "Programme"),
+    ("Thực hiện NQ 43-NQ/TW ngày 24/11/2023.", "43-NQ/TW", "implements", "Resolution"),
+])
+def test_a_type_code_written_as_the_noun_is_the_noun(text, symbol, relation, kind):
+    (ref,) = extract_text(text)["references"]
+    assert (ref["symbol"], ref["relation"], ref["kind"]) == (symbol, relation, kind)
+
+
+def test_a_type_code_as_the_noun_is_in_capitals():
+    # a type code as the noun is written in capitals: "tối đa" is not an Đề án, "đa" is no noun
+    (ref,) = extract_text("Thực hiện tối đa 05-KH/TU ngày 05/3/2021.")["references"]
+    assert ref["noun"] is None
+    assert extract_text("Thực hiện CTR 39-CTr/TU.")["references"][0]["noun"] == "CTR"
