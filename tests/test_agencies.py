@@ -34,7 +34,14 @@ def test_aliases_fold_case_accents_spacing_and_abbreviations():
     assert canonical_agency("Đảng đoàn Hội LHPN tỉnh") == "Đảng đoàn Hội Liên hiệp Phụ nữ tỉnh"
     assert canonical_agency("BTV Tỉnh đoàn") == "Ban Thường vụ Tỉnh đoàn"
     assert canonical_agency("Ban Tổ chức Tỉnh uỷ") == "Ban Tổ chức Tỉnh ủy"
-    assert canonical_agency("Sở Tài chính") is None
+    assert canonical_agency("Cục Thống kê") is None            # not in the table: kept as written
+    # a province's departments, mass organisations and the front under their abbreviations
+    for written, target in (("Sở KH&CN", "Sở Khoa học và Công nghệ"), ("Sở LĐ-TB&XH", "Sở Lao động - Thương binh và Xã hội"),
+                            ("Sở Lao động, Thương binh và Xã hội", "Sở Lao động - Thương binh và Xã hội"),
+                            ("Sở VHTT&DL", "Sở Văn hóa, Thể thao và Du lịch"), ("Hội LHPN tỉnh", "Hội Liên hiệp Phụ nữ tỉnh"),
+                            ("LĐLĐ tỉnh", "Liên đoàn Lao động tỉnh"), ("Ban TG&DV Tỉnh ủy", "Ban Tuyên giáo và Dân vận Tỉnh ủy"),
+                            ("Ủy ban MTTQ Việt Nam tỉnh", "Mặt trận Tổ quốc tỉnh"), ("UBMTTQ tỉnh", "Mặt trận Tổ quốc tỉnh")):
+        assert canonical_agency(written) == target, written
     aliases = agency_aliases()
     assert aliases["dang doan uy ban mttq tinh"] == "Đảng đoàn Mặt trận Tổ quốc tỉnh"
 
@@ -104,7 +111,9 @@ def test_003_steering_committee_members():
     found = {a["name"]: a for a in extract_agencies(text, extract_tasks(text), planned)}
     for name in ("Sở Tài chính", "Sở Y tế", "Ban Tổ chức Tỉnh ủy", "Văn phòng Ủy ban nhân dân tỉnh", "Cục Thống kê"):
         assert "member" in found[name]["roles"], name
-    assert found["Sở Tài chính"]["known"] is False
+    assert found["Cục Thống kê"]["known"] is False
+    # "Sở Văn hóa - Thể thao và Du lịch" as 003 writes it is the department of the table
+    assert found["Sở Văn hóa, Thể thao và Du lịch"]["known"] is True
     assert found["Ban Chấp hành Đảng bộ tỉnh"]["roles"] == ["issuer"]
 
 
