@@ -163,6 +163,11 @@ def extract_tasks(text: str) -> list[dict]:
         if not tt_raw and not any(rest):
             continue
         if _header_continuation(cells, roles):
+            # its cells name the columns under the merged cell above ("Cơ quan thực hiện" over
+            # "Chủ trì" and "Phối hợp"; the second of them is empty in the first header row)
+            for i, cell in enumerate(cells):
+                if cell.strip() and (role := _cell_role(cell)):
+                    roles[i] = role
             continue
         if all(_COLNUM.match(c.strip()) for c in cells if c.strip()) and sum(1 for c in cells if c.strip()) >= 3:
             continue  # the "(1) (2) (3)…" row under a header

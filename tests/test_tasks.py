@@ -64,6 +64,16 @@ def test_merged_lead_cell_is_inherited_not_copied():
     assert rows[1]["cooperating"] == "Các cơ quan, đơn vị liên quan"
 
 
+def test_a_second_header_row_names_the_columns_under_a_merged_cell():
+    # "Cơ quan thực hiện" spans "Chủ trì" and "Phối hợp": the cooperating column is empty in the
+    # first header row and named only in the second
+    text = ("STT\tNội dung\tCơ quan thực hiện\t\tThời gian\n"
+            "\t\tChủ trì\tPhối hợp\t\n"
+            "1\tXây dựng Kế hoạch chuyển đổi số\tĐảng ủy UBND tỉnh\tSở KH&CN\tQuý III/2025\n")
+    (row,) = extract_tasks(text)
+    assert (row["lead"], row["cooperating"], row["deadline"]) == ("Đảng ủy UBND tỉnh", "Sở KH&CN", "Quý III/2025")
+
+
 def test_issue_table_columns_and_issued_decision():
     rows = extract_tasks(ISSUE_TABLE)
     assert [(r["section"], r["section_title"], r["tt"]) for r in rows] == [
