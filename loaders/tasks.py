@@ -175,8 +175,8 @@ def extract_tasks(text: str) -> list[dict]:
         if m:
             current = _Row(section, section_title, m.group(1))
             table_rows.append(current)
-        elif _ROMAN.match(tt_raw) or re.fullmatch(r"[A-ZĐ]", tt_raw):
-            section = tt_raw
+        elif _ROMAN.match(tt_raw.rstrip(".)")) or re.fullmatch(r"[A-ZĐ][.)]?", tt_raw):
+            section = tt_raw.rstrip(".)")     # "I." and "A." as "I" and "A"
             section_title = next((clean_cell(v) for r, v in by_role.items() if r != "tt" and clean_cell(v)), None)
             current = None  # a section row spans all columns: nothing merges across it
             continue

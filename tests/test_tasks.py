@@ -74,6 +74,16 @@ def test_a_second_header_row_names_the_columns_under_a_merged_cell():
     assert (row["lead"], row["cooperating"], row["deadline"]) == ("Đảng ủy UBND tỉnh", "Sở KH&CN", "Quý III/2025")
 
 
+def test_section_rows_written_with_a_dot():
+    text = ("TT\tNội dung\tCơ quan chủ trì\tCơ quan phối hợp\tThời gian\n"
+            "I.\tCông tác tuyên truyền\t\t\t\n"
+            "1.\tTuyên truyền Nghị quyết\tBan Tuyên giáo Tỉnh ủy\t\tQuý I/2025\n"
+            "B.\tCông tác tổ chức\t\t\t\n"
+            "1\tRà soát quy hoạch cán bộ\tBan Tổ chức Tỉnh ủy\t\tNăm 2025\n")
+    assert [(r["section"], r["section_title"], r["tt"]) for r in extract_tasks(text)] == [
+        ("I", "Công tác tuyên truyền", "1"), ("B", "Công tác tổ chức", "1")]
+
+
 def test_issue_table_columns_and_issued_decision():
     rows = extract_tasks(ISSUE_TABLE)
     assert [(r["section"], r["section_title"], r["tt"]) for r in rows] == [
