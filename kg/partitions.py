@@ -269,7 +269,8 @@ QUALITY_TITLES = {
     "issuer_code_contradicts_body": "Extractor: issuer code contradicts the issuing body",
     "term_contradicts_date": "Extractor: term (khóa) contradicts the date",
     "symbol_shared_code": "Extractor: numbers read with the code of the symbol after them (số 43, 44-NQ/TW)",
-    "impossible_date": "Extractor: dates that do not exist", "date_conflict_in_file": "Extractor: date conflicts"}
+    "impossible_date": "Extractor: dates that do not exist", "date_conflict_in_file": "Extractor: date conflicts",
+    "cited_after_citing": "Extractor: documents cited with a date after the citing document's"}
 
 REPORT_PARTS = ("records.json", "records.md", "planned.json", "planned.md")
 

@@ -333,6 +333,11 @@ def _merge(text: str, mentions: list[Mention], doc: dict, warnings: list[dict]) 
                 warnings.append({"kind": "term_contradicts_date",
                                  "message": f"{e['symbol']} of {e['date']} is said to be of khóa {e['term']}; that date falls in khóa {expected}",
                                  "start": e["mentions"][0]["start"], "end": e["mentions"][0]["end"]})
+        # a document cannot cite one signed after it: one of the two dates is mistyped
+        if e["date"] and doc.get("date") and e["date"] > doc["date"]:
+            warnings.append({"kind": "cited_after_citing",
+                             "message": f"{e['symbol']} is dated {e['date']}, after the document that cites it ({doc['date']})",
+                             "start": e["mentions"][0]["start"], "end": e["mentions"][0]["end"]})
     out = []
     for e in entries:
         siblings = by_symbol[e["symbol"]]

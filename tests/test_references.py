@@ -192,7 +192,7 @@ def test_a_title_line_lends_its_noun_to_no_symbol_of_the_next_line():
     # A program's title (c001's "CHƯƠNG TRÌNH HÀNH ĐỘNG") and then a paragraph opening on a
     # Hướng dẫn (domain guide: 31-HD/BTCTW of 23/4/2025): "hướng dẫn" qualifies a noun only on
     # its own line ("Công văn hướng dẫn số …" is a Công văn).
-    head = "TỈNH ỦY TUYÊN QUANG\nSố 55-CTr/TU\nTuyên Quang, ngày 31 tháng 01 năm 2024\nCHƯƠNG TRÌNH HÀNH ĐỘNG\n"
+    head = "TỈNH ỦY TUYÊN QUANG\nSố 12-CTr/TU\nTuyên Quang, ngày 18 tháng 11 năm 2025\nCHƯƠNG TRÌNH HÀNH ĐỘNG\n"
     rec = extract_text(head + "Hướng dẫn số 31-HD/BTCTW ngày 23/4/2025 của Ban Tổ chức Trung ương.\n")
     assert [r["symbol"] for r in rec["references"]] == ["31-HD/BTCTW"]
     assert rec["warnings"] == []
@@ -578,3 +578,16 @@ def test_a_type_code_as_the_noun_is_in_capitals():
     (ref,) = extract_text("Thực hiện tối đa 05-KH/TU ngày 05/3/2021.")["references"]
     assert ref["noun"] is None
     assert extract_text("Thực hiện CTR 39-CTr/TU.")["references"][0]["noun"] == "CTR"
+
+
+def test_a_citation_dated_after_the_citing_document_is_flagged():
+    # a plan of 14/3/2025 cannot carry out a resolution of 22/12/2025: one of the dates is mistyped
+    rec = extract_text(OPENING.format(title="", opening=(
+        "Thực hiện Nghị quyết số 57-NQ/TW ngày 22/12/2025 của Bộ Chính trị, Ban Thường vụ Tỉnh ủy ban hành Kế hoạch "
+        "như sau:")))
+    assert [(w["kind"], rec["references"][0]["mentions"][0]["start"] == w["start"]) for w in rec["warnings"]] == [
+        ("cited_after_citing", True)]
+    # the same citation with the right date, or in a text without a date of its own, is not
+    for opening, header in (("ngày 22/12/2024", OPENING), ("ngày 22/12/2025", "{title}\n{opening}")):
+        text = header.format(title="", opening=f"Thực hiện Nghị quyết số 57-NQ/TW {opening} của Bộ Chính trị.")
+        assert extract_text(text)["warnings"] == []
