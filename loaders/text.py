@@ -8,6 +8,7 @@ normalized offset back to the ``SourceText.raw`` offset, so that a quote can be 
 """
 from __future__ import annotations
 
+import re
 from array import array
 from dataclasses import dataclass, field
 
@@ -53,3 +54,27 @@ class Text:
     def emphasized(self, start: int, end: int) -> list[tuple[int, int, str]]:
         """Emphasis spans that overlap [start, end)."""
         return [e for e in self.emphasis if e[0] < end and e[1] > start]
+
+
+def table_lines(grid: list[list[list[str]]]) -> list[str]:
+    """A table as SourceText lines: one TAB-joined line per row, or, for a layout table (the
+    header "TỈNH ỦY … / Số … | ĐẢNG CỘNG SẢN VIỆT NAM / …, ngày …" or the signature block
+    beside "Nơi nhận"), each cell's lines in turn, as a PDF's text gives them: joined in one
+    cell, the document's own symbol and date were lost in the row.
+
+    A layout table has at most three columns and two rows, and each cell of its first row
+    holds several lines; a task table has a column for each of number, content and agency, and
+    a header row of one line per cell. (A header table of one line per cell reads as well
+    row by row: "Số 45-KH/TU<TAB>Lạng Sơn, ngày …".)
+    """
+    width = max((len(r) for r in grid), default=0)
+    first = [c for c in grid[0] if c] if grid else []
+    layout = width <= 3 and len(grid) <= 2 and bool(first) and all(len(c) > 1 for c in first)
+    if layout:
+        return [ln for r in grid for c in r for ln in c]
+    rows = []
+    for r in grid:
+        cells = [re.sub(r"\s*[\t\n]\s*", " ", " ".join(c)).strip() for c in r]
+        if any(cells):
+            rows.append("\t".join(cells))
+    return rows

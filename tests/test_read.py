@@ -92,8 +92,9 @@ def test_docx_paragraphs_and_tables_in_document_order(tmp_path):
     assert lines[1].startswith("Thực hiện Nghị quyết số 43-NQ/TW")
     assert lines[2] == "TT\tNội dung nhiệm vụ\tCơ quan chủ trì\tThời gian hoàn thành"
     assert lines[3] == f"1\t{TASK}\tCác cấp ủy, tổ chức đảng\tQuý I/2024"
-    # the merged cell is written once; the row has three cells, not four
-    assert lines[4] == "2\tGiám sát việc giải quyết các kiến nghị chính đáng của Nhân dân\tĐịnh kỳ"
+    # the merged cell is written once and leaves the column it covers empty, as a PDF's row does:
+    # the deadline stays in the deadline column
+    assert lines[4] == "2\tGiám sát việc giải quyết các kiến nghị chính đáng của Nhân dân\t\tĐịnh kỳ"
     # a vertically merged cell is not repeated in the row it continues into
     assert lines[5] == "3\t<i>Chương trình phát triển thanh niên</i>\tBan Dân vận Tỉnh ủy\t"
     assert lines[6] == "Nơi nhận: Các cơ quan, đơn vị liên quan."
@@ -166,6 +167,63 @@ def test_broken_pdf_is_corrupt(tmp_path):
             read_source(tmp_path / name)
         assert e.value.kind == "corrupt", name
         assert name in str(e.value)
+
+
+def test_docx_header_and_signature_tables_read_as_lines(tmp_path):
+    # The usual DOCX layout: the header and the signature are two-column tables, each cell of
+    # several paragraphs. Read as one row, "TỈNH ỦY LẠNG SƠN * Số 45-KH/TU" hid the document's
+    # own symbol, and it became a reference to itself.
+    doc = Document()
+    left, right = doc.add_table(rows=1, cols=2).rows[0].cells
+    left.text = "TỈNH ỦY LẠNG SƠN"
+    for line in ("*", "Số 45-KH/TU"):
+        left.add_paragraph(line)
+    right.text = "ĐẢNG CỘNG SẢN VIỆT NAM"
+    right.add_paragraph("Lạng Sơn, ngày 14 tháng 3 năm 2025")
+    doc.add_paragraph("KẾ HOẠCH")
+    doc.add_paragraph("thực hiện Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị")
+    rows = doc.add_table(rows=2, cols=4).rows
+    for cell, value in zip(rows[0].cells, ("TT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Thời gian")):
+        cell.text = value
+    rows[1].cells[0].text, rows[1].cells[3].text = "1", "Quý IV/2025"
+    rows[1].cells[1].merge(rows[1].cells[2]).text = "Xây dựng Đề án chuyển đổi số"    # gridSpan 2
+    left, right = doc.add_table(rows=1, cols=2).rows[0].cells
+    left.text = "Nơi nhận:"
+    for line in ("- Ban Bí thư,", "- Lưu Văn phòng Tỉnh ủy."):
+        left.add_paragraph(line)
+    right.text = "T/M BAN THƯỜNG VỤ"
+    for line in ("BÍ THƯ", "Đoàn Thị Hậu"):
+        right.add_paragraph(line)
+    path = tmp_path / "kh.docx"
+    doc.save(path)
+    lines = read_source(path).raw.splitlines()
+    assert lines[:5] == ["TỈNH ỦY LẠNG SƠN", "*", "Số 45-KH/TU", "ĐẢNG CỘNG SẢN VIỆT NAM",
+                         "Lạng Sơn, ngày 14 tháng 3 năm 2025"]
+    assert lines[8] == "1\tXây dựng Đề án chuyển đổi số\t\tQuý IV/2025"   # the deadline stays in its column
+    assert lines[-6:] == ["Nơi nhận:", "- Ban Bí thư,", "- Lưu Văn phòng Tỉnh ủy.", "T/M BAN THƯỜNG VỤ", "BÍ THƯ",
+                          "Đoàn Thị Hậu"]
+    from loaders.extract import extract_path
+    rec = extract_path(path)
+    assert (rec["document"]["symbol"], rec["document"]["signer"]) == ("45-KH/TU", "Đoàn Thị Hậu")
+    assert [r["symbol"] for r in rec["references"]] == ["57-NQ/TW"]
+
+
+def test_html_merged_cells_leave_their_columns_empty(tmp_path):
+    f = tmp_path / "kh.html"
+    f.write_text("<table><tr><th>TT</th><th>Nội dung</th><th>Cơ quan chủ trì</th><th>Cơ quan phối hợp</th>"
+                 "<th>Thời gian</th></tr>"
+                 "<tr><td>1</td><td>Tuyên truyền</td><td rowspan='2'>Ban Tuyên giáo Tỉnh ủy</td><td>Sở Nội vụ</td>"
+                 "<td>2025</td></tr><tr><td>2</td><td>Học tập</td><td>Sở Y tế</td><td>2026</td></tr>"
+                 "<tr><td>3</td><td colspan='3'>Kiểm tra</td><td>2027</td></tr></table>"
+                 "<table><tr><td><p>TỈNH ỦY LẠNG SƠN</p><p>Số 45-KH/TU</p></td>"
+                 "<td><p>ĐẢNG CỘNG SẢN VIỆT NAM</p><p><i>Lạng Sơn, ngày 14 tháng 3 năm 2025</i></p></td></tr></table>",
+                 encoding="utf-8")
+    assert read_source(f).raw.splitlines() == [
+        "TT\tNội dung\tCơ quan chủ trì\tCơ quan phối hợp\tThời gian",
+        "1\tTuyên truyền\tBan Tuyên giáo Tỉnh ủy\tSở Nội vụ\t2025",
+        "2\tHọc tập\t\tSở Y tế\t2026",               # under the rowspan: empty, as a PDF's merged cell
+        "3\tKiểm tra\t\t\t2027",                     # the colspan covers two more columns
+        "TỈNH ỦY LẠNG SƠN", "Số 45-KH/TU", "ĐẢNG CỘNG SẢN VIỆT NAM", "<i>Lạng Sơn, ngày 14 tháng 3 năm 2025</i>"]
 
 
 # --------------------------------------------------------------------------- HTML

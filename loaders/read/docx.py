@@ -14,7 +14,7 @@ from pathlib import Path
 
 from loaders.read import register_reader
 from loaders.read.encoding import fix_legacy
-from loaders.text import LoadError, SourceText
+from loaders.text import LoadError, SourceText, table_lines
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -159,29 +159,31 @@ class _Walker:
         return lines
 
     def table(self, tbl) -> list[str]:
-        rows = []
+        grid: list[list[list[str]]] = []     # rows of cells, each cell its lines
         for tr in tbl.iter(_TR):
             if _ancestor_stops(tr, tbl, (_TBL,)):
                 continue    # rows of a nested table belong to its cell
-            cells: list[str] = []
+            cells: list[list[str]] = []
             trpr = tr.find(_W + "trPr")
             if trpr is not None:
                 gb = trpr.find(_W + "gridBefore")
                 if gb is not None and (gb.get(_VAL) or "0").isdigit():
-                    cells.extend([""] * int(gb.get(_VAL)))
+                    cells.extend([[]] * int(gb.get(_VAL)))
             for tc in tr.iter(_TC):
                 if _ancestor_stops(tc, tr, (_TBL,)):
                     continue
                 tcpr = tc.find(_W + "tcPr")
                 vmerge = tcpr.find(_W + "vMerge") if tcpr is not None else None
+                span = tcpr.find(_W + "gridSpan") if tcpr is not None else None
+                extra = int(span.get(_VAL)) - 1 if span is not None and (span.get(_VAL) or "").isdigit() else 0
                 if vmerge is not None and vmerge.get(_VAL, "continue") == "continue":
-                    cells.append("")    # continuation of a vertically merged cell
-                    continue
-                text = " ".join(line for line in self.blocks(tc) if line.strip())
-                cells.append(re.sub(r"\s*[\t\n]\s*", " ", text).strip())
-            if any(cells):
-                rows.append("\t".join(cells))
-        return rows
+                    cells.append([])    # continuation of a vertically merged cell
+                else:
+                    cells.append([ln for ln in self.blocks(tc) if ln.strip()])
+                cells.extend([[]] * max(0, extra))   # a merged cell leaves the columns it covers empty
+            grid.append(cells)
+        return table_lines(grid)
+
 
 
 @register_reader(".docx", ".docm", ".dotx")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from loaders.read import register_reader
 from loaders.read.encoding import decode_bytes, fix_legacy
-from loaders.text import LoadError, SourceText
+from loaders.text import LoadError, SourceText, table_lines
 
 _BLOCK = frozenset("""address article aside blockquote body center dd details dialog dir div dl
     dt fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr li main menu
@@ -28,8 +28,14 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]
 
 
 class _Cell:
-    def __init__(self) -> None:
+    def __init__(self, colspan: int = 1, rowspan: int = 1) -> None:
         self.parts: list[str] = []
+        self.colspan, self.rowspan = colspan, rowspan
+
+
+def _span(attrs, name: str) -> int:
+    value = dict(attrs).get(name) or "1"
+    return max(1, min(int(value), 50)) if value.strip().isdigit() else 1
 
 
 class _Extractor(HTMLParser):
@@ -53,7 +59,7 @@ class _Extractor(HTMLParser):
 
     def _break(self) -> None:
         if self.tables and self.tables[-1]["cell"] is not None:
-            self.tables[-1]["cell"].parts.append(" ")
+            self.tables[-1]["cell"].parts.append("\n")   # a line of the cell (kept in a layout table)
             return
         line = "".join(self.cur)
         self.cur = []
@@ -125,7 +131,8 @@ class _Extractor(HTMLParser):
             self._open_marker("**")
         elif tag == "table":
             self._break()
-            self.tables.append({"rows": [], "row": None, "cell": None})
+            # rows: cells as their lines; below: column -> rows still covered by a rowspan above
+            self.tables.append({"rows": [], "row": None, "cell": None, "below": {}})
         elif tag == "tr" and self.tables:
             self._end_row()
             self.tables[-1]["row"] = []
@@ -134,7 +141,7 @@ class _Extractor(HTMLParser):
             self._end_cell()
             if t["row"] is None:
                 t["row"] = []
-            t["cell"] = _Cell()
+            t["cell"] = _Cell(_span(attrs, "colspan"), _span(attrs, "rowspan"))
         elif tag in ("ul", "ol"):
             self._break()
             self.lists.append([tag, 0])
@@ -186,28 +193,45 @@ class _Extractor(HTMLParser):
     # -- tables
     def _end_cell(self) -> None:
         t = self.tables[-1]
-        if t["cell"] is not None:
-            text = _WS.sub(" ", "".join(t["cell"].parts)).strip()
-            t["row"].append(text)
+        cell = t["cell"]
+        if cell is not None:
+            self._skip_covered(t)
+            lines = [ln for ln in (_WS.sub(" ", x).strip() for x in "".join(cell.parts).split("\n")) if ln]
+            col = len(t["row"])
+            # merged cells leave the columns and rows they cover empty, as in a PDF's or DOCX's rows
+            t["row"].append(lines)
+            t["row"].extend([] for _ in range(cell.colspan - 1))
+            if cell.rowspan > 1:
+                for c in range(col, col + cell.colspan):
+                    t["below"][c] = cell.rowspan - 1
             t["cell"] = None
+
+    @staticmethod
+    def _skip_covered(t: dict) -> None:
+        """Empty cells for the columns a rowspan above covers, where the next cell would go."""
+        while t["below"].get(len(t["row"]), 0) > 0:
+            t["below"][len(t["row"])] -= 1
+            t["row"].append([])
 
     def _end_row(self) -> None:
         t = self.tables[-1]
         self._end_cell()
         if t["row"] is not None:
-            if any(c for c in t["row"]):
-                t["rows"].append("\t".join(t["row"]))
+            self._skip_covered(t)
+            if any(t["row"]):
+                t["rows"].append(t["row"])
             t["row"] = None
 
     def _end_table(self) -> None:
         self._end_row()
         t = self.tables.pop()
+        rows = table_lines(t["rows"])
         if self.tables and self.tables[-1]["cell"] is not None:
             # A table inside a cell flattens into that cell's text.
-            self.tables[-1]["cell"].parts.append(" " + " ".join(r.replace("\t", " ") for r in t["rows"]) + " ")
+            self.tables[-1]["cell"].parts.append(" " + " ".join(r.replace("\t", " ") for r in rows) + " ")
         else:
             self._break()
-            self.lines.extend(t["rows"])
+            self.lines.extend(rows)
 
     def result(self) -> str:
         while self.tables:
