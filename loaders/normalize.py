@@ -420,7 +420,10 @@ def _should_join(prev: str, nxt: str, full_width: float | None = None) -> bool:
     if _is_caps_line(p):
         return False
     if n[0].islower():
-        return True
+        # in hard-wrapped text a line that stops short of half the width ended its paragraph,
+        # even when the next starts in lower case (C. DỰ KIẾN's items "2. phát triển … và đô /
+        # thị động lực / phát triển sản xuất …" carry no genre noun)
+        return full_width is None or len(prev.rstrip()) >= 0.5 * full_width
     return (full_width is not None and len(prev) >= full_width and (n[0].isupper() or n[0].isdigit())
             and not _LABEL.match(n) and not _is_caps_line(n))
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from _corpus import corpus, join_wrapped
-from loaders.extract import extract_text
+from _corpus import CORPUS, corpus, join_wrapped
+from loaders.extract import extract_path, extract_text
 from loaders.planned import deadline_date, extract_planned
 
 # 000, item 2 of "B. NỘI DUNG", as the PDF text gives it (wrapped lines, blank lines between).
@@ -149,7 +149,7 @@ def test_000_twelve_main_items_and_the_list_after_the_signature(shape):
     assert listed[0]["kind"] == "Nghị quyết" and listed[0]["title"].startswith("Nghị quyết của Ban Chấp hành")
     assert all(p["group"] == "C. DỰ KIẾN MỘT SỐ NGHỊ QUYẾT, KẾT LUẬN" for p in listed)
     assert listed[-1]["title"] == "về cải cách hành chính"
-    if shape == "raw":  # the raw lines still show where each listed item ends
+    if shape == "raw":  # the raw lines still show where each listed item ends (and so does the normalized text)
         assert len(listed) == 9
         assert listed[1]["title"] == "phát triển đồng bộ kết cấu hạ tầng, ưu tiên hạ tầng giao thông và đô thị động lực"
 
@@ -208,3 +208,13 @@ def test_a_table_whose_rows_name_documents_lists_planned_documents():
         ("2", "Chương trình", "Ban cán sự đảng UBND tỉnh", "Quý III/2021"),
         ("3", "Đề án", "Ban Tổ chức Tỉnh ủy", "Năm 2022")]
     assert not any("Kèm theo" in p["title"] for p in items)      # the annex caption names its owner
+
+
+def test_000_list_after_the_signature_in_the_normalized_text():
+    # the normalizer keeps the line that stops short ("… và đô thị động lực") apart from the
+    # next item, though that one starts in lower case: 9 items, as the raw lines show
+    path = next(CORPUS.glob("000_*.txt"))
+    listed = [p for p in extract_path(path)["planned"] if p["source"] == "list"]
+    assert len(listed) == 9
+    assert listed[1]["title"] == "phát triển đồng bộ kết cấu hạ tầng, ưu tiên hạ tầng giao thông và đô thị động lực"
+
