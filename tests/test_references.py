@@ -591,3 +591,13 @@ def test_a_citation_dated_after_the_citing_document_is_flagged():
     for opening, header in (("ngày 22/12/2024", OPENING), ("ngày 22/12/2025", "{title}\n{opening}")):
         text = header.format(title="", opening=f"Thực hiện Nghị quyết số 57-NQ/TW {opening} của Bộ Chính trị.")
         assert extract_text(text)["warnings"] == []
+
+
+def test_a_regulation_named_in_a_list_after_a_comma():
+    # c004 III.3: "… trách nhiệm nêu gương, quy định về những điều đảng viên không được làm..."
+    rec = extract_text("Nội dung kiểm tra tập trung vào việc thực hiện Điều lệ Đảng, trách nhiệm nêu gương, quy định về "
+                       "những điều đảng viên không được làm... (thực hiện thường xuyên).")
+    assert [u["label"] for u in rec["unnumbered"]] == ["Điều lệ Đảng", "quy định về những điều đảng viên không được làm"]
+    # the plural "các quy định về …" is generic (the gold's notes): not a document
+    rec = extract_text("Thực hiện các chủ trương, các quy định về đánh giá chất lượng tổ chức đảng.")
+    assert rec["unnumbered"] == []
