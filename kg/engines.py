@@ -38,6 +38,7 @@ def run_query(name: str, params: Mapping[str, str] | None = None, engine: str = 
     ``nx_graph``); ``cypher`` needs a ``driver`` (:func:`kg.neo4j.connect.connect`)."""
     from kg.store import QueryError
 
+    params = agency_param(params)
     if engine == "sparql":
         from kg.query import run_named
         return run_named(name, params, graph_dir=graph_dir, store=store)
@@ -51,6 +52,21 @@ def run_query(name: str, params: Mapping[str, str] | None = None, engine: str = 
         G = nx_graph if nx_graph is not None else property_graph(graph_dir or "kg-graph")
         return run_named(G, name, params)
     raise QueryError(f"unknown engine {engine!r}; engines: {', '.join(ENGINES)}")
+
+
+def agency_param(params: Mapping[str, str] | None) -> dict[str, str]:
+    """The parameters with an ``agency`` that the alias table knows under another spelling
+    replaced by the name the graph keeps ("Sở KH&CN" -> "Sở Khoa học và Công nghệ"); a part of a
+    name ("Ban Tổ chức") is left as it is.
+
+    >>> agency_param({"agency": "Sở KH&CN", "role": "lead"})
+    {'agency': 'Sở Khoa học và Công nghệ', 'role': 'lead'}
+    """
+    out = dict(params or {})
+    if out.get("agency"):
+        from loaders.agencies import canonical_agency
+        out["agency"] = canonical_agency(out["agency"]) or out["agency"]
+    return out
 
 
 def comparable(rows: list[dict[str, Any]], concat: Mapping[str, str] | None = None) -> list[tuple]:

@@ -371,8 +371,8 @@ class _Writer:
         if item.deadline_date:
             self.add(s, V.deadlineDate, _date(item.deadline_date.isoformat()))
         self.add(s, _PROV_FROM, self.source(item.source))
-        if item.lead:
-            self.add(self.agency(item.lead), V.leads, s)
+        for k in item.leads:
+            self.add(self.agency(k), V.leads, s)
         for k in item.cooperating:
             self.add(self.agency(k), V.cooperatesOn, s)
 

@@ -332,7 +332,7 @@ class Task:
     section: str | None
     tt: str | None
     content: str
-    lead: tuple | None
+    leads: list[tuple]          # a cell may name several ("Đảng ủy Quân sự tỉnh, Đảng ủy Công an tỉnh")
     cooperating: list[tuple]
     deadline: str | None
     deadline_date: _dt.date | None
@@ -356,7 +356,7 @@ class Planned:
     ordinal: str | None
     kind: str | None
     title: str
-    lead: tuple | None
+    leads: list[tuple]
     cooperating: list[tuple]
     deadline: str | None
     deadline_date: _dt.date | None
@@ -780,17 +780,34 @@ def _canonical_agency(name: str, province: str | None) -> str:
     return hit or re.sub(r"\s+", " ", name).strip()
 
 
-_ABBR = [(r"\bubnd\b", "uy ban nhan dan"), (r"\bhdnd\b", "hoi dong nhan dan"),
-         (r"\bmttq\b", "mat tran to quoc"), (r"\blhpn\b", "lien hiep phu nu"),
-         (r"\bbcs\b", "ban can su"), (r"\bbtv\b", "ban thuong vu"), (r"\bbch\b", "ban chap hanh")]
+def _split_cell(cell: str | None) -> list[str]:
+    """The agencies of a lead or cooperating cell, with the list splitter of ``loaders.agencies``
+    when it is there (it knows the names that hold a comma), else at semicolons."""
+    if not cell:
+        return []
+    try:
+        from loaders.agencies import split_agencies
+        return split_agencies(cell)
+    except Exception:  # noqa: BLE001 - as for the alias table
+        return [x for x in cell.split(";") if x.strip()]
+
+
+@cache
+def _abbreviations() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """The abbreviations of ``agency_abbrev.tsv`` (domain guide §7) that hold everywhere, folded."""
+    out = []
+    for r in table("agency_abbrev"):
+        if not (r.get("context") or "").strip():
+            out.append((re.compile(rf"(?<![\w]){re.escape(fold(r['abbrev']))}(?![\w])"), fold(r["expansion"])))
+    return tuple(out)
 
 
 @lru_cache(maxsize=1 << 16)
 def agency_key_name(name: str) -> str:
-    """Folded name with the common abbreviations expanded (domain guide §7)."""
+    """Folded name with the abbreviations expanded (domain guide §7)."""
     f = fold(name)
-    for pat, rep in _ABBR:
-        f = re.sub(pat, rep, f)
+    for rx, rep in _abbreviations():
+        f = rx.sub(rep, f)
     return re.sub(r"\s+", " ", f).strip(" .;,")
 
 
@@ -1210,6 +1227,14 @@ class _Resolver:
             a.roles.add(role)
         return key
 
+    def agencies(self, cell: str | list | None, province: str | None, role: str) -> list[tuple]:
+        """The agencies a lead or cooperating cell names, each its own node ("Ban Dân vận Tỉnh ủy;
+        các cơ quan liên quan" is Ban Dân vận, the collective is left out); a list is the
+        extractor's split already."""
+        names = cell if isinstance(cell, list) else _split_cell(cell)
+        keys = [k for k in (self.agency(x, province, role) for x in names) if k]
+        return list(dict.fromkeys(keys))
+
     def tasks_and_planned(self, exts: list[dict]) -> None:
         for ext in exts:
             source = str(ext.get("source") or "")
@@ -1230,23 +1255,17 @@ class _Resolver:
                     for aw in ref.get("as_written") or []:
                         by_symbol.setdefault(aw, k)
             for n, t in enumerate(ext.get("tasks") or []):
-                coop = t.get("cooperating") or []
-                if isinstance(coop, str):
-                    coop = [coop]
                 tid = "-".join(filter(None, [str(t.get("section") or ""), str(t.get("tt") or "")])) or str(n)
                 self.c.tasks.append(Task(
                     path=f"task/{doc_path.removeprefix('doc/')}/{slug(tid)}-{n}", document=doc_key,
                     section=t.get("section"), tt=None if t.get("tt") is None else str(t.get("tt")),
-                    content=str(t.get("content") or ""), lead=self.agency(t.get("lead"), province, "lead"),
-                    cooperating=[k for k in (self.agency(x, province, "cooperating") for x in coop) if k],
+                    content=str(t.get("content") or ""), leads=self.agencies(t.get("lead"), province, "lead"),
+                    cooperating=self.agencies(t.get("cooperating"), province, "cooperating"),
                     deadline=t.get("deadline"), deadline_date=deadline_date(t.get("deadline")),
                     references=[by_symbol[s] for s in (t.get("references") or []) if s in by_symbol],
                     source=source))
             notes_at = {(t.get("start"), t.get("end")): t.get("notes") for t in ext.get("tasks") or [] if t.get("notes")}
             for n, p in enumerate(ext.get("planned") or []):
-                coop = p.get("cooperating") or []
-                if isinstance(coop, str):
-                    coop = [coop]
                 ordinal = None if p.get("ordinal") is None else str(p.get("ordinal"))
                 issued = p.get("issued_as")
                 issued_key = (by_symbol.get(issued) or by_symbol.get(split_symbol(issued)["symbol"])) if issued else None
@@ -1255,8 +1274,8 @@ class _Resolver:
                 self.c.planned.append(Planned(
                     path=f"planned/{doc_path.removeprefix('doc/')}/{slug(ordinal or 'x')}-{n}", document=doc_key,
                     ordinal=ordinal, kind=p.get("kind"), title=str(p.get("title") or ""),
-                    lead=self.agency(p.get("lead"), province, "lead"),
-                    cooperating=[k for k in (self.agency(x, province, "cooperating") for x in coop) if k],
+                    leads=self.agencies(p.get("lead"), province, "lead"),
+                    cooperating=self.agencies(p.get("cooperating"), province, "cooperating"),
                     deadline=p.get("deadline"), deadline_date=deadline_date(p.get("deadline")), source=source,
                     issued_as=issued_key,
                     issued_evidence=Evidence(source, p.get("start"), p.get("end"),
@@ -1412,7 +1431,7 @@ def match_planned(c: Corpus, threshold: float = PLANNED_THRESHOLD, docs=None) ->
                 sim = float(sim)
                 delay = (d.date - p.deadline_date).days if d.date and p.deadline_date else None
                 timely = 1.0 if delay is not None and delay <= 365 else (0.5 if delay is None else 0.0)
-                lead_ok = 1.0 if p.lead is None else 0.5
+                lead_ok = 1.0 if not p.leads else 0.5
                 score = round(0.75 * sim / 100 + 0.15 * lead_ok + 0.10 * timely, 3)
                 if score >= threshold:
                     scored.append((score, sim, p, d, delay))

@@ -279,3 +279,18 @@ def test_a_district_document_cited_without_its_district_is_the_only_one_that_fit
     assert all("tq.txt" not in d.cited_in for s, d in nq.items() if s != "district:tuyen-quang:unknown")
     (q,) = [q for q in c.quality if q.kind == "unit_unknown"]
     assert "son-duong, yen-son" in q.message and q.evidence[0].source == "tq.txt"
+
+
+def test_a_cell_that_names_several_agencies_gives_each_its_own_node():
+    # c001's task rows: "Đảng ủy Quân sự tỉnh, Đảng ủy Công an tỉnh" lead together; a cooperating
+    # cell "Ban Dân vận Tỉnh ủy; các cơ quan liên quan" names one agency and a collective
+    e = copy.deepcopy(all_samples())
+    row = {"section": "I", "tt": "9", "content": "Tổ chức quán triệt Nghị quyết số 43-NQ/TW",
+           "lead": "Đảng ủy Quân sự tỉnh, Đảng ủy Công an tỉnh",
+           "cooperating": "Ban Dân vận Tỉnh ủy; các cơ quan liên quan", "deadline": "Quý I/2024", "references": []}
+    next(x for x in e if x["source"] == F001)["tasks"].append(row)
+    c = resolve(e)
+    (task,) = [t for t in c.tasks if t.tt == "9" and t.section == "I"]
+    assert [c.agencies[k].name for k in task.leads] == ["Đảng ủy Quân sự tỉnh", "Đảng ủy Công an tỉnh"]
+    assert [c.agencies[k].name for k in task.cooperating] == ["Ban Dân vận Tỉnh ủy"]
+    assert not [a.name for a in c.agencies.values() if ";" in a.name or "Quân sự tỉnh, " in a.name]
