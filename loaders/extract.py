@@ -273,7 +273,9 @@ def _share_list_tails(text: str, mentions: list[Mention]) -> None:
     the date, body and term written after the last: "các Nghị quyết số 18-NQ/TW, 19-NQ/TW,
     20-NQ/TW ngày 25/10/2017 của Ban Chấp hành Trung ương Đảng khóa XII" dates all three (18-NQ/TW
     also names a resolution of 2022: undated, it would stay ambiguous). The subject is not
-    shared, nor the span: each mention's quote stays its own."""
+    shared, nor the span: each mention's quote stays its own. Each dated on its own ("Kết luận số
+    126-KL/TW ngày 14/02/2025 và Kết luận số 127-KL/TW ngày 28/02/2025 của Bộ Chính trị"), they
+    share the body only."""
     group: list[Mention] = []
     for m in mentions:
         if m.sym is None:
@@ -284,6 +286,16 @@ def _share_list_tails(text: str, mentions: list[Mention]) -> None:
         _lend_tail(group)
         group = [m]
     _lend_tail(group)
+    dated: list[Mention] = []
+    for m in mentions:
+        if m.sym is None:
+            continue
+        if dated and _dated_before(text, dated[-1], m):
+            dated.append(m)
+            continue
+        _lend_body(dated)
+        dated = [m]
+    _lend_body(dated)
 
 
 def _type_and_issuer(m: Mention) -> tuple:
@@ -295,6 +307,24 @@ def _listed_after(text: str, prev: Mention, m: Mention) -> bool:
     bare = t is None or not (t.date or t.year or t.body or t.term or t.subject)
     return (bare and _type_and_issuer(prev) == _type_and_issuer(m)
             and LIST_GAP.fullmatch(text, prev.end, m.start) is not None)
+
+
+def _dated_before(text: str, prev: Mention, m: Mention) -> bool:
+    """``prev`` has its date and nothing after it (no body, term or subject), and only a list's
+    comma or "và" stands between it and ``m``, of the same type and issuer."""
+    t = prev.tail
+    return (t is not None and bool(t.date or t.year) and not (t.body or t.term or t.subject)
+            and _type_and_issuer(prev) == _type_and_issuer(m)
+            and LIST_GAP.fullmatch(text, t.end, m.start) is not None)
+
+
+def _lend_body(group: list[Mention]) -> None:
+    t = group[-1].tail if group else None
+    if len(group) < 2 or t is None or not t.body:
+        return
+    for m in group[:-1]:
+        m.tail = replace(m.tail, body=t.body, body_text=t.body_text, body_level=t.body_level, province=t.province,
+                         unit=t.unit, term=m.tail.term or t.term)
 
 
 def _lend_tail(group: list[Mention]) -> None:

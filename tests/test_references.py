@@ -601,3 +601,25 @@ def test_a_regulation_named_in_a_list_after_a_comma():
     # the plural "các quy định về …" is generic (the gold's notes): not a document
     rec = extract_text("Thực hiện các chủ trương, các quy định về đánh giá chất lượng tổ chức đảng.")
     assert rec["unnumbered"] == []
+
+
+def test_a_list_of_citations_dated_each_shares_the_body_after_the_last():
+    rec = extract_text("Thực hiện Kết luận số 126-KL/TW ngày 14/02/2025 và Kết luận số 127-KL/TW ngày 28/02/2025 "
+                       "của Bộ Chính trị về sắp xếp tổ chức bộ máy.")
+    assert [(r["symbol"], r["date"], r["issuing_body"]) for r in rec["references"]] == [
+        ("126-KL/TW", "2025-02-14", "Bộ Chính trị"), ("127-KL/TW", "2025-02-28", "Bộ Chính trị")]
+    # not across a subject, nor between two genres (a Nghị quyết of the Ban Chấp hành, a Kế
+    # hoạch of the Ban Thường vụ share the issuer code TU only)
+    for text in ("Thực hiện Nghị quyết số 18-NQ/TW ngày 25/10/2017 về tinh gọn bộ máy và Nghị quyết số 19-NQ/TW ngày "
+                 "25/10/2017 của Ban Chấp hành Trung ương Đảng khóa XII.",
+                 "Thực hiện Nghị quyết số 05-NQ/TU ngày 10/02/2022, Kế hoạch số 07-KH/TU ngày 12/3/2022 của Ban "
+                 "Thường vụ Tỉnh ủy."):
+        assert extract_text(text)["references"][0]["issuing_body"] is None
+
+
+def test_state_bodies_and_laws_of_a_year():
+    rec = extract_text("Căn cứ Quyết định số 1234/QĐ-UBND ngày 05/6/2023 của Chủ tịch UBND tỉnh; Luật Đất đai năm 2024 "
+                       "và Luật Nhà ở.")
+    assert rec["references"][0]["issuing_body"] == "Chủ tịch Ủy ban nhân dân tỉnh"
+    # the year tells the Luật Đất đai of 2024 from that of 2013
+    assert [u["label"] for u in rec["unnumbered"]] == ["Luật Đất đai năm 2024", "Luật Nhà ở"]
