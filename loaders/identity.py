@@ -119,6 +119,8 @@ def document_identity(text: str, z: Zones | None = None) -> dict:
         break
     # Title block: genre heading, "CỦA <body>", then the lowercase "thực hiện …" lines.
     _title_block(text, z, doc)
+    if doc["title"] is None:
+        _subject_line(head, doc)
     _annex_caption(text, z, doc)
     _signature(text, z, doc)
     if doc["province"] is None:
@@ -208,6 +210,27 @@ def _title_block(text: str, z: Zones, doc: dict) -> None:
             doc["title"] = " ".join(" ".join(lines).split())
             doc["evidence"].append(genre + " " + doc["title"])
         break
+
+
+# A công văn has no genre heading: its subject is the "V/v …" (về việc) line under the symbol.
+_VV_LINE = re.compile(r"^[ \t*]*(?:V/v|V/V|Về việc)\.?:?[ \t]+(?P<t>\S[^\n]*)", re.M)
+
+
+def _subject_line(head: str, doc: dict) -> None:
+    m = _VV_LINE.search(head)
+    if not m:
+        return
+    lines = [m["t"].strip(" *")]
+    for line in head[m.end():].split("\n")[1:3]:     # a wrapped subject goes on in lower case
+        s = line.strip(" *")
+        if not s or not s[0].islower():
+            break
+        lines.append(s)
+    doc["title"] = " ".join(" ".join(lines).split())
+    doc["evidence"].append(m.group(0).strip())
+    if doc["doc_kind"] is None:
+        nouns = [r["noun"] for r in table("doc_nouns") if r["code"] == doc["type"] and r["noun"] != r["code"]]
+        doc["doc_kind"] = nouns[0] if len(nouns) == 1 else None     # CV: Công văn (QĐ names two genres)
 
 
 def _annex_caption(text: str, z: Zones, doc: dict) -> None:

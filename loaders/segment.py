@@ -86,7 +86,7 @@ def zones(text: str) -> Zones:
     if m:
         opening_end = m.start()
     else:  # no numbered sections: the opening is the first paragraph that announces the text
-        colon = re.search(r"(?:như sau|cụ thể như sau|sau đây)\s*:\s*$", text, re.M)
+        colon = re.search(r"\bsau(?: đây)?\s*:\s*$", text, re.M)     # "… như sau:", "… một số nội dung sau:"
         opening_end = colon.end() if colon else (text.find("\n", 1) if "\n" in text[1:] else n)
     sig = [s.start() for s in _SIGNATURE.finditer(text) if s.start() > opening_end]
     signature_start = sig[0] if sig else n

@@ -623,3 +623,19 @@ def test_state_bodies_and_laws_of_a_year():
     assert rec["references"][0]["issuing_body"] == "Chủ tịch Ủy ban nhân dân tỉnh"
     # the year tells the Luật Đất đai of 2024 from that of 2013
     assert [u["label"] for u in rec["unnumbered"]] == ["Luật Đất đai năm 2024", "Luật Nhà ở"]
+
+
+def test_a_cong_van_is_named_by_its_subject_line_and_its_opening_ends_at_sau():
+    # An official letter has no genre heading: "V/v …" under its symbol is its subject, and its
+    # opening ends at "… một số nội dung sau:" (no "như sau", no numbered part)
+    text = ("TỈNH ỦY LẠNG SƠN\n*\nSố 1234-CV/TU\nV/v triển khai thực hiện Nghị quyết số 57-NQ/TW\ncủa Bộ Chính trị\n"
+            "ĐẢNG CỘNG SẢN VIỆT NAM\nLạng Sơn, ngày 14 tháng 3 năm 2025\n"
+            "Kính gửi: Các huyện ủy, thành ủy, đảng ủy trực thuộc Tỉnh ủy\n"
+            "Thực hiện Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị, Ban Thường vụ Tỉnh ủy yêu cầu các cấp "
+            "ủy thực hiện tốt một số nội dung sau:\n1. Quán triệt Nghị quyết số 57-NQ/TW.\n"
+            "TM. BAN THƯỜNG VỤ\nPHÓ BÍ THƯ\nNguyễn Văn Bình\n")
+    rec = extract_text(text)
+    d = rec["document"]
+    assert (d["symbol"], d["doc_kind"], d["title"]) == (
+        "1234-CV/TU", "Công văn", "triển khai thực hiện Nghị quyết số 57-NQ/TW của Bộ Chính trị")
+    assert [(r["symbol"], r["relation"]) for r in rec["references"]] == [("57-NQ/TW", "implements")]
