@@ -38,10 +38,10 @@ def run_query(name: str, params: Mapping[str, str] | None = None, engine: str = 
     ``nx_graph``); ``cypher`` needs a ``driver`` (:func:`kg.neo4j.connect.connect`)."""
     from kg.store import QueryError
 
-    params = agency_param(params)
     if engine == "sparql":
         from kg.query import run_named
         return run_named(name, params, graph_dir=graph_dir, store=store)
+    params = agency_param(params)
     if engine == "cypher":
         from kg.neo4j.cypher import run_named
         if driver is None:

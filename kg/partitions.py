@@ -261,6 +261,7 @@ QUALITY_TITLES = {
     "symbol_variant": "Symbol variants", "date_conflict": "Date conflicts (one document, two dates)",
     "term_conflict": "Term conflicts", "ambiguous_mention": "Ambiguous mentions (not resolved)",
     "unmatched_planned": "Planned documents not found as issued", "extraction_error": "Extraction errors",
+    "duplicate_file": "Documents loaded from several files (tasks and planned items read from the first)",
     "unnumbered_resolved": "Unnumbered mentions resolved to a loaded document",
     "unit_resolved": "District or commune documents cited without their unit, resolved to the only one",
     "unit_unknown": "District or commune documents cited without their unit that fit several (not resolved)",

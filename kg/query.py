@@ -200,9 +200,11 @@ def _conditional(text: str, given: set[str]) -> str:
 def run_named(name: str, params: Mapping[str, str] | None = None, graph_dir: str | Path | None = None,
               store: ox.Store | None = None) -> list[dict[str, Any]]:
     """Rows of a named query with its parameters bound (see the module doc)."""
+    from kg.engines import agency_param
+
     get_query(name)   # an unknown name is reported before a missing graph
     store = store or open_store(graph_dir)
-    text, candidates = bind_named(name, params, store)
+    text, candidates = bind_named(name, agency_param(params), store)
     text, keys = split_order_by(text)
     return add_candidates(sort_rows(select(store, text, name=name), keys), candidates)
 

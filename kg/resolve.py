@@ -369,7 +369,7 @@ class Planned:
 @dataclass
 class QualityRecord:
     kind: str            # type_code_typo | issuer_code_typo | date_conflict | term_conflict |
-                         # ambiguous_mention | unmatched_planned | extraction_error | warning
+                         # ambiguous_mention | unmatched_planned | duplicate_file | extraction_error | warning
     message: str
     documents: list[tuple] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
@@ -1246,6 +1246,16 @@ class _Resolver:
             for a in ext.get("agencies") or []:
                 for role in a.get("roles") or [None]:
                     self.agency(a.get("name"), province, role)
+            sources = self.docs[doc_key].sources
+            if len(sources) > 1 and source != sources[0]:
+                # one document in two files (its PDF and its DOCX): its tasks and planned items
+                # once, from the first file in path order, or the same rows would be two nodes
+                if source == sources[1]:
+                    self.c.quality.append(QualityRecord(
+                        "duplicate_file", f"{self.docs[doc_key].symbol} is loaded from {len(sources)} files; its task "
+                        f"rows and planned items are read from {sources[0]}", [doc_key],
+                        [Evidence(x, None, None, x) for x in sources], severity="low"))
+                continue
             by_symbol = {}
             for i, ref in enumerate(ext.get("references") or []):
                 k = self.ref_to_doc.get((source, i))

@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from rdflib import Graph
+from rdflib import RDF, Graph, URIRef
 
 from contract_samples import sample_extractor
 from graph_fixtures import CORPUS, write_merged_provinces
@@ -129,6 +129,31 @@ def test_a_changed_file_is_re_extracted(tmp_path):
     first = sorted(src.iterdir())[0]
     first.write_text(first.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert build([src], out=tmp_path / "g", extractor=sample_extractor).extracted == 1
+
+
+def test_one_document_in_two_files_has_its_tasks_once(tmp_path):
+    # the same programme as a .txt and as a .md (its PDF and its DOCX, in practice): one node,
+    # its task rows read from the first file, and a record that says so
+    src = tmp_path / "src"
+    src.mkdir()
+    c001 = next(CORPUS.glob("001_*.txt"))
+    shutil.copy(c001, src / "a-001.txt")
+    shutil.copy(c001, src / "b-001.md")
+    out = tmp_path / "g"
+    build([src], out=out)
+    ok, report = validate(read_graph(out))
+    assert ok, report[:2000]
+    single = tmp_path / "single"
+    single.mkdir()
+    shutil.copy(c001, single / "a-001.txt")
+    build([single], out=tmp_path / "g1")
+
+    def tasks(graph_dir: Path) -> set:
+        return set(read_graph(graph_dir).subjects(RDF.type, URIRef("https://vankien.example.org/ontology#Task")))
+    assert tasks(out) == tasks(tmp_path / "g1") and tasks(out)
+    report = json.loads((out / "quality.json").read_text(encoding="utf-8"))
+    dup = [r for r in report["records"] if r["kind"] == "duplicate_file"]
+    assert len(dup) == 1 and "a-001.txt" in dup[0]["message"]
 
 
 def test_inputs_skip_readmes_and_hidden_files(tmp_path):
