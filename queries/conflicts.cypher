@@ -2,7 +2,7 @@
 // answers: Data-quality records: typos resolved with evidence, documents cited with two dates or
 //   terms, ambiguous mentions, unmatched planned items, extraction errors; with the quote and file.
 // param: kind (optional) type_code_typo | issuer_code_typo | date_conflict | term_conflict |
-//   ambiguous_mention | unmatched_planned | unnumbered_resolved | unit_resolved | unit_unknown | extraction_error
+//   ambiguous_mention | unmatched_planned | unnumbered_resolved | unit_resolved | unit_unknown | duplicate_file | extraction_error
 // param: doc (optional) only records about this document
 // param: province (optional) only records read in this province's files (Tuyên Quang or tuyen-quang)
 MATCH (record:QualityRecord)
