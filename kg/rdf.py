@@ -301,7 +301,7 @@ class _Writer:
             if d.issuer_code:
                 add(s, V.issuerCode, _lit(d.issuer_code))
         add(s, V.scope, _lit(d.scope))
-        if d.scope.startswith(("province:", "state:", "district:", "commune:")):
+        if d.scope.startswith(("province:", "state:", "district:", "commune:", "unit:")):
             add(s, V.inProvince, self.province(d.province or d.scope.split(":")[1]))
         if d.date:
             add(s, V.date, _date(d.date.isoformat()))

@@ -455,8 +455,18 @@ def _scope(family: str, issuer: str | None, body: str | None, province: str | No
         return "central"
     if level in ("province", None):
         return f"province:{pslug}" if pslug else "province:unknown"
+    if level == "commune" and body_level(body) == "province":
+        # a province's party unit (Đảng ủy Ủy ban nhân dân tỉnh, Đảng ủy các cơ quan Đảng tỉnh)
+        # signs /ĐU as a commune does, and numbers a series of its own
+        return f"unit:{pslug or 'unknown'}:{slug(party_unit(body))}"
     # a district's or commune's committee numbers its own series: its name tells them apart
     return f"{level}:{pslug or 'unknown'}:{slug(unit) if unit else 'unknown'}"
+
+
+def party_unit(body: str) -> str:
+    """The party unit a body belongs to: "Ban Thường vụ Đảng ủy Ủy ban nhân dân tỉnh" -> "Đảng ủy
+    Ủy ban nhân dân tỉnh"."""
+    return re.sub(r"^(?:Ban Thường vụ|Ban Chấp hành|Thường trực)\s+", "", body.strip())
 
 
 def _with_unit(body: str | None, unit: str | None, scope: str) -> str | None:
@@ -567,7 +577,7 @@ def _mk_mention(source: str, rec: dict, province: str | None, loaded: bool, ref_
     body = _with_unit(body, unit, scope)   # the agency: "Ban Thường vụ Huyện ủy Yên Sơn", not every district's
     return _Mention(
         source=source, symbol=symbol, number=sym["number"], type=typ, issuer=issuer,
-        family=sym["family"], scope=scope, province=province if scope.startswith(("province", "state:", "district", "commune")) else None,
+        family=sym["family"], scope=scope, province=province if scope.startswith(("province", "state:", "district", "commune", "unit:")) else None,
         date=date, year=year, term=norm_term(rec.get("term")), subject=rec.get("subject") or rec.get("title"),
         body=body, relation=relation_name(rec.get("relation")), evidence=evidence,
         as_written=as_written, loaded=loaded, ref_id=ref_id)
@@ -1353,7 +1363,7 @@ class _Resolver:
         """Each document's issuing body as an agency node of its scope."""
         for d in self.c.documents.values():
             if d.issuing_body and not d.ambiguous:
-                province = d.province if d.scope.startswith(("province", "state:", "district", "commune")) else None
+                province = d.province if d.scope.startswith(("province", "state:", "district", "commune", "unit:")) else None
                 if d.scope == "central":
                     province = None
                 d.issued_by = self.agency(d.issuing_body, province, "issuer")

@@ -676,7 +676,8 @@ def render_doc(ex: Explorer, iri: str) -> bytes | None:
     issuer = _first(f, "issuingBody") or _first(f, "issuedBy")
     scope = _first(f, "scope") or ""
     level = "Trung ương" if scope == "central" else "Cấp tỉnh" if scope.startswith("province") else \
-        "Nhà nước" if scope.startswith("state") else scope
+        "Nhà nước" if scope.startswith("state") else \
+        "Đảng ủy trực thuộc tỉnh" if scope.startswith("unit:") else scope
     files = [Path(str(x[1] if isinstance(x, tuple) else x)).name for x in f.get("loadedFrom", [])]
     fields = [("Số, ký hiệu", _e(sym)), ("Loại văn bản", _e(typ)), ("Ngày ban hành", _vn_date(_first(f, "date"))),
               ("Cơ quan ban hành", _e(issuer)), ("Tên văn bản", _e(_first(f, "title"))),

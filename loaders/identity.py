@@ -140,6 +140,8 @@ def document_identity(text: str, z: Zones | None = None) -> dict:
     if doc["issuing_body"] is None and code and doc["issuer_code"] not in _COMMITTEE_CODES:
         doc["issuing_body"] = code.get("body_vi") or None    # 14-HD/BTCTU: the Ban Tổ chức Tỉnh ủy
     if doc["issuing_body"] is None:
+        doc["issuing_body"] = _party_unit_body(head, doc)
+    if doc["issuing_body"] is None:
         level = (" ".join((unit["c"] or unit["k"]).split()).lower() if unit else
                  "thành phố" if CITY_HEADER.search(head) else "tỉnh")
         doc["issuing_body"] = _body_from_signature(doc, "thị xã" if level == "thị" else level)
@@ -291,6 +293,27 @@ def _table_body(s: str) -> tuple[str, int] | None:
     if not m:
         return None
     return body_index()[fold(m["body"])][0], len(s) - len(s.lstrip()) + m.end()
+
+
+def _party_unit_body(head: str, doc: dict) -> str | None:
+    r"""A province's party unit heading its document ("ĐẢNG ỦY ỦY BAN NHÂN DÂN TỈNH" under "ĐẢNG BỘ
+    TỈNH LÀO CAI", a province-level Đảng ủy of ``bodies.tsv``): its standing committee signs
+    "T/M BAN THƯỜNG VỤ", the unit itself "T/M ĐẢNG ỦY".
+
+    >>> _party_unit_body("ĐẢNG BỘ TỈNH LÀO CAI\nĐẢNG ỦY ỦY BAN NHÂN DÂN TỈNH\n*\nSố 05-KH/ĐU", {"signing_capacity": "T/M Ban Thường vụ"})
+    'Ban Thường vụ Đảng ủy Ủy ban nhân dân tỉnh'
+    """
+    for line in head.split("\n")[:8]:
+        s = line.strip(" *\t")
+        if not s.isupper() or not re.match(r"ĐẢNG\s+(?:ỦY|UỶ)\s", s):
+            continue
+        m = _body_rx().match(s)
+        if m and m.end() == len(s):
+            canonical, level = body_index()[fold(m["body"])]
+            if level == "province":
+                cap = (doc.get("signing_capacity") or "").lower()
+                return f"Ban Thường vụ {canonical}" if "thường vụ" in cap else canonical
+    return None
 
 
 def _body_from_signature(doc: dict, level: str = "tỉnh") -> str | None:

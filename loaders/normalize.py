@@ -386,6 +386,9 @@ def _is_caps_line(s: str) -> bool:
 _LABEL = re.compile(r"[^\W\d_][^:.;,\n]{0,30}:")
 
 
+_RULE_CHARS = frozenset("-–—_=*. ")
+
+
 def _should_join(prev: str, nxt: str, full_width: float | None = None) -> bool:
     """Is the break between two content lines a wrap inside a sentence?
 
@@ -413,9 +416,13 @@ def _should_join(prev: str, nxt: str, full_width: float | None = None) -> bool:
         return False
     if last == "," or (last in "-–" and _HYPHEN_END.search(p)):
         return True
+    if set(n.strip()) <= _RULE_CHARS or set(p.strip()) <= _RULE_CHARS:
+        return False          # the rule under a title ("-----") stays a line of its own
     if last.isalpha():
         w = _LAST_WORD_REVERSED.match(p[::-1])
-        if w and w.group(1)[::-1].lower() in _join_words():
+        word = w.group(1)[::-1].lower() if w else ""
+        # "… số\n43-NQ/TW", but a title that ends in "chuyển đổi số" ends there
+        if word in _join_words() and (word != "số" or n[0].isdigit()):
             return True
     if _is_caps_line(p):
         return False

@@ -109,6 +109,9 @@ def test_wrapped_line_is_joined_c000():
     ("Thực hiện Nghị quyết số\n43-NQ/TW ngày 24/11/2023 của\nBan Chấp hành Trung ương",
      "Thực hiện Nghị quyết số 43-NQ/TW ngày 24/11/2023 của Ban Chấp hành Trung ương"),
     ("phát triển kinh tế -\nxã hội", "phát triển kinh tế - xã hội"),
+    # "số" joins a symbol on the next line, not the rule under a title that ends in "chuyển đổi số"
+    ("KẾ HOẠCH\nvề chuyển đổi số\n-----\nThực hiện Nghị quyết số\n57-NQ/TW",
+     "KẾ HOẠCH\nvề chuyển đổi số\n-----\nThực hiện Nghị quyết số 57-NQ/TW"),
     # sentence ends, list items and Roman-numbered headings stay on their lines
     ("bảo đảm tính khả thi, hiệu quả.\nthực hiện", "bảo đảm tính khả thi, hiệu quả.\nthực hiện"),
     ("Nội dung gồm\n- nâng cao nhận thức\n+ tuyên truyền\na) xây dựng\n1. phát triển",

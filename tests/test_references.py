@@ -639,3 +639,20 @@ def test_a_cong_van_is_named_by_its_subject_line_and_its_opening_ends_at_sau():
     assert (d["symbol"], d["doc_kind"], d["title"]) == (
         "1234-CV/TU", "Công văn", "triển khai thực hiện Nghị quyết số 57-NQ/TW của Bộ Chính trị")
     assert [(r["symbol"], r["relation"]) for r in rec["references"]] == [("57-NQ/TW", "implements")]
+
+
+UNIT_DOC = ("ĐẢNG BỘ TỈNH LÀO CAI\nĐẢNG ỦY ỦY BAN NHÂN DÂN TỈNH\n*\nSố 05-KH/ĐU\nĐẢNG CỘNG SẢN VIỆT NAM\n"
+            "Lào Cai, ngày 10 tháng 7 năm 2025\n\nKẾ HOẠCH\nvề chuyển đổi số\n-----\n"
+            "Thực hiện Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị, Ban Thường vụ Đảng ủy Ủy ban nhân dân "
+            "tỉnh ban hành Kế hoạch như sau:\nI. MỤC ĐÍCH\n1. Nâng cao nhận thức.\nT/M BAN THƯỜNG VỤ\nBÍ THƯ\nTrịnh Xuân Trường\n")
+
+
+def test_a_provincial_party_units_document_and_citations_of_it():
+    # since 2025 the province's party units (Đảng ủy Ủy ban nhân dân tỉnh, Đảng ủy các cơ quan
+    # Đảng tỉnh) sign /ĐU as a commune's Đảng ủy does: their header and body name them
+    d = extract_text(UNIT_DOC)["document"]
+    assert (d["symbol"], d["issuing_body"], d["unit"], d["title"]) == (
+        "05-KH/ĐU", "Ban Thường vụ Đảng ủy Ủy ban nhân dân tỉnh", None, "về chuyển đổi số")
+    refs = extract_text("Tiếp tục thực hiện Kế hoạch số 05-KH/ĐU ngày 10/7/2025 của Ban Thường vụ Đảng ủy Ủy ban nhân "
+                        "dân tỉnh về chuyển đổi số.")["references"]
+    assert [(r["issuing_body"], r["unit"]) for r in refs] == [("Ban Thường vụ Đảng ủy Ủy ban nhân dân tỉnh", None)]

@@ -294,3 +294,12 @@ def test_a_cell_that_names_several_agencies_gives_each_its_own_node():
     assert [c.agencies[k].name for k in task.leads] == ["Đảng ủy Quân sự tỉnh", "Đảng ủy Công an tỉnh"]
     assert [c.agencies[k].name for k in task.cooperating] == ["Ban Dân vận Tỉnh ủy"]
     assert not [a.name for a in c.agencies.values() if ";" in a.name or "Quân sự tỉnh, " in a.name]
+
+
+def test_a_provincial_party_unit_numbers_its_own_series():
+    from kg.resolve import _scope
+    # two units' 05-KH/ĐU of one province are two documents, neither a commune's
+    a = _scope("party", "ĐU", "Ban Thường vụ Đảng ủy Ủy ban nhân dân tỉnh", "Lào Cai")
+    b = _scope("party", "ĐU", "Đảng ủy các cơ quan Đảng tỉnh", "Lào Cai")
+    assert (a, b) == ("unit:lao-cai:dang-uy-uy-ban-nhan-dan-tinh", "unit:lao-cai:dang-uy-cac-co-quan-dang-tinh")
+    assert _scope("party", "ĐU", "Đảng ủy xã", "Lào Cai", "Bảo Thắng") == "commune:lao-cai:bao-thang"
