@@ -646,7 +646,8 @@ def drafted_at(text: str, pos: int) -> bool:
 def _assignment_re() -> re.Pattern[str]:
     """The end of a clause that assigns the drafting: "[Giao] <lead> chủ trì[, phối hợp với
     <cooperating>] [tham mưu]" (the words are ``planned_cues.tsv``'s assign_* rows)."""
-    words = lambda kind: "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in _raw_cues(kind))
+    def words(kind: str) -> str:
+        return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in _raw_cues(kind))
     return re.compile(
         rf"^(?:(?:{words('assign_prefix')})\s+)?(?P<lead>[^.;:()]{{4,160}}?),?\s+(?:{words('assign_lead')})"
         rf"(?:\s*,?\s*(?:{words('assign_with')})\s+(?P<coop>[^.;:()]{{4,300}}?))?\s*,?"
