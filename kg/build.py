@@ -147,9 +147,9 @@ def _extract_one(path: str) -> dict:
 # What resolution reads of a record: the cache keeps only that (a quarter less to read and to
 # hold for 10,000 files: agencies' every mention, the task tables' other cells, text_info).
 # Bump CACHE_FORMAT when resolve.py starts reading another field.
-CACHE_FORMAT = "r1"
-_TASK_FIELDS = ("section", "tt", "content", "lead", "cooperating", "deadline", "references", "notes",
-                "issued_as", "start", "end")
+CACHE_FORMAT = "r2"
+_TASK_FIELDS = ("section", "tt", "content", "lead", "lead_inherited", "cooperating", "deadline", "references",
+                "notes", "issued_as", "start", "end")
 
 
 def slim_record(rec: dict) -> dict:

@@ -97,7 +97,7 @@ for _n in ("Document PartyDocument StateDocument UnnumberedDocument AmbiguousRef
            "number typeCode documentType issuerCode scope inProvince date dayNumber year dateSeen hasTerm subject "
            "title issuingBody signerTitle asWritten loaded isDraft loadedFrom citedIn Person signedBy issuedBy cites "
            "implements Statement relation mentionCount Agency succeededBy Task inDocument content section ordinal "
-           "deadline deadlineDate leads cooperatesOn taskCites PlannedDocument kind fulfilledBy Fulfilment score "
+           "deadline deadlineDate leads leadInherited cooperatesOn taskCites PlannedDocument kind fulfilledBy Fulfilment score "
            "similarity delayDays QualityRecord qualityKind severity resolvedTo concerns evidence SourceFile path "
            "sha256 Province slug Term start end DocumentTypes LineageEdge hasLineageEdge statementCount").split():
     setattr(V, _n, _p(VK, _n))
@@ -388,6 +388,8 @@ class _Writer:
                 self.add(s, V.ordinal, _lit(t.tt))
             if t.deadline:
                 self.add(s, V.deadline, _lit(t.deadline))
+            if t.lead_inherited:
+                self.add(s, V.leadInherited, _BOOL[True])
             self.assigned(s, t)
             for k in t.references:
                 self.add(s, V.taskCites, self.doc(k))

@@ -338,6 +338,7 @@ class Task:
     deadline_date: _dt.date | None
     references: list[tuple]
     source: str
+    lead_inherited: bool = False   # the lead is a merged cell's, read from the row above
 
 
 @dataclass
@@ -1279,7 +1280,9 @@ class _Resolver:
                 self.c.tasks.append(Task(
                     path=f"task/{doc_path.removeprefix('doc/')}/{slug(tid)}-{n}", document=doc_key,
                     section=t.get("section"), tt=None if t.get("tt") is None else str(t.get("tt")),
-                    content=str(t.get("content") or ""), leads=self.agencies(t.get("lead"), province, "lead"),
+                    content=str(t.get("content") or ""),
+                    leads=self.agencies(t.get("lead") or t.get("lead_inherited"), province, "lead"),
+                    lead_inherited=not t.get("lead") and bool(t.get("lead_inherited")),
                     cooperating=self.agencies(t.get("cooperating"), province, "cooperating"),
                     deadline=t.get("deadline"), deadline_date=deadline_date(t.get("deadline")),
                     references=[by_symbol[s] for s in (t.get("references") or []) if s in by_symbol],

@@ -211,6 +211,17 @@ def test_large_builds_check_the_shapes_piece_by_piece(tmp_path, monkeypatch):
     assert not ok and "StatementShape start minCount 1" in text
 
 
+def test_a_task_under_a_merged_lead_cell_is_led_by_that_cell(corpus_graph: Path):
+    # c001 (55-CTr/TU) keeps a merged lead cell in its first row only: row 18's lead is the Ban Dân
+    # vận Tỉnh ủy of the row above, an edge marked as inherited
+    from kg.query import run_sparql
+    rows = run_sparql("""PREFIX vk: <https://vankien.example.org/ontology#>
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?lead ?inherited WHERE { ?t a vk:Task ; vk:ordinal "18" ; vk:inDocument ?d . ?d vk:symbol "55-CTr/TU" .
+          ?a vk:leads ?t ; skos:prefLabel ?lead . OPTIONAL { ?t vk:leadInherited ?inherited } }""", corpus_graph)
+    assert rows == [{"lead": "Ban Dân vận Tỉnh ủy", "inherited": True}]
+
+
 def test_corpus_build_links_the_annex_rows_noted_as_issued(corpus_graph: Path):
     report = json.loads((corpus_graph / "quality.json").read_text(encoding="utf-8"))
     issued = {(p["plan"], p["ordinal"]): p["fulfilled_by"] for p in report["planned"] if p["fulfilled_by"]}
