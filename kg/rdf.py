@@ -28,7 +28,8 @@ from urllib.parse import quote
 from rdflib import RDF, RDFS, XSD, Graph, Namespace
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, SKOS
 
-from kg.resolve import Corpus, Document, Evidence, partition_provinces, province_row, shared_document, slug
+from kg.resolve import (PROVINCIAL_SCOPES, Corpus, Document, Evidence, partition_provinces, province_row,
+                        shared_document, slug)
 from loaders.tables import table
 
 DEFAULT_BASE = "https://vankien.example.org/"
@@ -301,7 +302,7 @@ class _Writer:
             if d.issuer_code:
                 add(s, V.issuerCode, _lit(d.issuer_code))
         add(s, V.scope, _lit(d.scope))
-        if d.scope.startswith(("province:", "state:", "district:", "commune:", "unit:")):
+        if d.scope.startswith(PROVINCIAL_SCOPES):
             add(s, V.inProvince, self.province(d.province or d.scope.split(":")[1]))
         if d.date:
             add(s, V.date, _date(d.date.isoformat()))

@@ -464,6 +464,11 @@ def _scope(family: str, issuer: str | None, body: str | None, province: str | No
     return f"{level}:{pslug or 'unknown'}:{slug(unit) if unit else 'unknown'}"
 
 
+# the scopes whose documents belong to a province (its own, a district's or commune's, a party
+# unit's, its State bodies')
+PROVINCIAL_SCOPES = ("province:", "state:", "district:", "commune:", "unit:")
+
+
 def party_unit(body: str) -> str:
     """The party unit a body belongs to: "Ban Thường vụ Đảng ủy Ủy ban nhân dân tỉnh" -> "Đảng ủy
     Ủy ban nhân dân tỉnh"."""
@@ -578,7 +583,7 @@ def _mk_mention(source: str, rec: dict, province: str | None, loaded: bool, ref_
     body = _with_unit(body, unit, scope)   # the agency: "Ban Thường vụ Huyện ủy Yên Sơn", not every district's
     return _Mention(
         source=source, symbol=symbol, number=sym["number"], type=typ, issuer=issuer,
-        family=sym["family"], scope=scope, province=province if scope.startswith(("province", "state:", "district", "commune", "unit:")) else None,
+        family=sym["family"], scope=scope, province=province if scope.startswith(PROVINCIAL_SCOPES) else None,
         date=date, year=year, term=norm_term(rec.get("term")), subject=rec.get("subject") or rec.get("title"),
         body=body, relation=relation_name(rec.get("relation")), evidence=evidence,
         as_written=as_written, loaded=loaded, ref_id=ref_id)
@@ -1366,7 +1371,7 @@ class _Resolver:
         """Each document's issuing body as an agency node of its scope."""
         for d in self.c.documents.values():
             if d.issuing_body and not d.ambiguous:
-                province = d.province if d.scope.startswith(("province", "state:", "district", "commune", "unit:")) else None
+                province = d.province if d.scope.startswith(PROVINCIAL_SCOPES) else None
                 if d.scope == "central":
                     province = None
                 d.issued_by = self.agency(d.issuing_body, province, "issuer")
