@@ -17,6 +17,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, replace
 from itertools import accumulate
 from pathlib import Path
+from typing import Iterator
 
 from loaders.classify import chain_cue, coordinated, cue_before, stronger
 from loaders.agencies import extract_agencies
@@ -276,26 +277,26 @@ def _share_list_tails(text: str, mentions: list[Mention]) -> None:
     shared, nor the span: each mention's quote stays its own. Each dated on its own ("Kết luận số
     126-KL/TW ngày 14/02/2025 và Kết luận số 127-KL/TW ngày 28/02/2025 của Bộ Chính trị"), they
     share the body only."""
+    for group in _runs(text, mentions, _listed_after):
+        _lend_tail(group)
+    for group in _runs(text, mentions, _dated_before):
+        _lend_body(group)
+
+
+def _runs(text: str, mentions: list[Mention], linked) -> Iterator[list[Mention]]:
+    """The symbol mentions in runs where ``linked(text, previous, mention)`` holds."""
     group: list[Mention] = []
     for m in mentions:
         if m.sym is None:
             continue
-        if group and _listed_after(text, group[-1], m):
+        if group and linked(text, group[-1], m):
             group.append(m)
             continue
-        _lend_tail(group)
+        if group:
+            yield group
         group = [m]
-    _lend_tail(group)
-    dated: list[Mention] = []
-    for m in mentions:
-        if m.sym is None:
-            continue
-        if dated and _dated_before(text, dated[-1], m):
-            dated.append(m)
-            continue
-        _lend_body(dated)
-        dated = [m]
-    _lend_body(dated)
+    if group:
+        yield group
 
 
 def _type_and_issuer(m: Mention) -> tuple:
