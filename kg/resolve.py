@@ -796,6 +796,42 @@ def _canonical_agency(name: str, province: str | None) -> str:
     return hit or re.sub(r"\s+", " ", name).strip()
 
 
+@cache
+def _collective_words() -> frozenset[str]:
+    return frozenset(fold(r["word"]) for r in table("agency_heads") if r["kind"] == "collective")
+
+
+@lru_cache(maxsize=1 << 14)
+def _collective(name: str) -> bool:
+    """A name made only of words that name no one body ("Chính quyền các cấp", "Cơ quan, đơn vị").
+
+    >>> _collective("Chính quyền các cấp"), _collective("Cơ quan, đơn vị"), _collective("Sở Nội vụ")
+    (True, True, False)
+    """
+    rest = " " + re.sub(r"[,;\s]+", " ", fold(name)) + " "
+    for w in sorted(_collective_words(), key=len, reverse=True):
+        rest = rest.replace(f" {w} ", " ").replace(f" {w} ", " ")
+    return not rest.strip()
+
+
+@lru_cache(maxsize=1 << 14)
+def _plain_agency_name(name: str, province: str | None) -> str:
+    """An agency's name without a word written twice ("Ban cán sự đảng UBND tỉnh tỉnh") and
+    without its own province's name ("Đảng đoàn Mặt trận Tổ quốc Việt Nam tỉnh Tuyên Quang"), so
+    that the alias table and the key see the generic name.
+
+    >>> _plain_agency_name("Đảng đoàn Mặt trận Tổ quốc tỉnh Tuyên Quang", "Tuyên Quang")
+    'Đảng đoàn Mặt trận Tổ quốc tỉnh'
+    >>> _plain_agency_name("Ban cán sự đảng UBND tỉnh tỉnh", None)
+    'Ban cán sự đảng UBND tỉnh'
+    """
+    out = re.sub(r"(?<!\w)(\w+)(?: \1)+(?!\w)", r"\1", name)
+    if province:
+        tail = re.compile(rf"(\s(?:tỉnh|thành phố))\s+{re.escape(province)}\s*$", re.I)
+        out = tail.sub(r"\1", out)
+    return out
+
+
 def _split_cell(cell: str | None) -> list[str]:
     """The agencies of a lead or cooperating cell, with the list splitter of ``loaders.agencies``
     when it is there (it knows the names that hold a comma), else at semicolons."""
@@ -1227,9 +1263,9 @@ class _Resolver:
         if not name or not str(name).strip():
             return None
         name = re.sub(r"\s+", " ", str(name)).strip(" .;,")
-        if fold(name).startswith(("cac ", "cac,")):   # "Các cơ quan, đơn vị liên quan": a collective, not a body
-            return None
-        canonical = _canonical_agency(name, province)
+        if fold(name).startswith(("cac ", "cac,")) or _collective(name):
+            return None       # "Các cơ quan, đơn vị liên quan", "Chính quyền các cấp": no one body
+        canonical = _canonical_agency(_plain_agency_name(name, province), province)
         scope = _agency_scope(canonical, province)
         key = (scope, agency_key_name(canonical))
         a = self.c.agencies.get(key)

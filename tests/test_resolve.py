@@ -303,3 +303,19 @@ def test_a_provincial_party_unit_numbers_its_own_series():
     b = _scope("party", "ĐU", "Đảng ủy các cơ quan Đảng tỉnh", "Lào Cai")
     assert (a, b) == ("unit:lao-cai:dang-uy-uy-ban-nhan-dan-tinh", "unit:lao-cai:dang-uy-cac-co-quan-dang-tinh")
     assert _scope("party", "ĐU", "Đảng ủy xã", "Lào Cai", "Bảo Thắng") == "commune:lao-cai:bao-thang"
+
+
+def test_an_agency_written_with_a_doubled_word_or_its_province_is_the_same_node():
+    # c001 writes "Ban cán sự đảng UBND tỉnh tỉnh" once, and "Đảng đoàn Mặt trận Tổ quốc Việt Nam
+    # tỉnh Tuyên Quang" beside the usual "Đảng đoàn Mặt trận Tổ quốc tỉnh"; "Chính quyền các cấp"
+    # after a list is split names no one body
+    e = copy.deepcopy(all_samples())
+    rows = [{"section": "I", "tt": str(90 + i), "content": "Tổ chức quán triệt", "lead": lead, "cooperating": None,
+             "deadline": None, "references": []}
+            for i, lead in enumerate(["Ban cán sự đảng UBND tỉnh tỉnh", "Đảng đoàn Mặt trận Tổ quốc Việt Nam tỉnh Tuyên Quang",
+                                      "Ban cán sự đảng Ủy ban nhân dân tỉnh; Chính quyền các cấp"])]
+    next(x for x in e if x["source"] == F001)["tasks"].extend(rows)
+    c = resolve(e)
+    leads = {t.tt: [c.agencies[k].name for k in t.leads] for t in c.tasks if t.tt in ("90", "91", "92")}
+    assert leads == {"90": ["Ban cán sự đảng Ủy ban nhân dân tỉnh"], "91": ["Đảng đoàn Mặt trận Tổ quốc tỉnh"],
+                     "92": ["Ban cán sự đảng Ủy ban nhân dân tỉnh"]}
