@@ -205,6 +205,8 @@ def _title_block(text: str, z: Zones, doc: dict) -> None:
             if lines and (s[0].isupper() and not lines[-1].endswith((",", "-", "và"))) and not s.startswith("nhiệm kỳ"):
                 if re.match(r"^(Thực hiện|Căn cứ|Để|Trên cơ sở|Theo)\b", s):
                     break
+            if not lines and s.endswith(":") and re.match(r"^(Thực hiện|Căn cứ|Để|Trên cơ sở|Theo)\b", s):
+                break     # the opening paragraph ("… ban hành Kế hoạch như sau:") right under the heading
             lines.append(s)
             if len(" ".join(lines)) > 400:
                 break

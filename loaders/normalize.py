@@ -387,6 +387,7 @@ _LABEL = re.compile(r"[^\W\d_][^:.;,\n]{0,30}:")
 
 
 _RULE_CHARS = frozenset("-–—_=*. ")
+_PLACE_DATE_LINE = re.compile(r"^[^\W\d_][^,\n]{1,30},\s*ngày\b[^\n]{0,30}năm\s+\d{4}\s*$")
 
 
 def _should_join(prev: str, nxt: str, full_width: float | None = None) -> bool:
@@ -418,6 +419,8 @@ def _should_join(prev: str, nxt: str, full_width: float | None = None) -> bool:
         return True
     if set(n.strip()) <= _RULE_CHARS or set(p.strip()) <= _RULE_CHARS:
         return False          # the rule under a title ("-----") stays a line of its own
+    if _PLACE_DATE_LINE.search(p):
+        return False          # the header's "Lạng Sơn, ngày 14 tháng 3 năm 2025" ends its line
     if last.isalpha():
         w = _LAST_WORD_REVERSED.match(p[::-1])
         word = w.group(1)[::-1].lower() if w else ""

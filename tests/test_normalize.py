@@ -109,6 +109,10 @@ def test_wrapped_line_is_joined_c000():
     ("Thực hiện Nghị quyết số\n43-NQ/TW ngày 24/11/2023 của\nBan Chấp hành Trung ương",
      "Thực hiện Nghị quyết số 43-NQ/TW ngày 24/11/2023 của Ban Chấp hành Trung ương"),
     ("phát triển kinh tế -\nxã hội", "phát triển kinh tế - xã hội"),
+    # the header's place and date end their line, though a title line in lower case may follow
+    # (pdfminer gives a centred title before its heading at times)
+    ("Lạng Sơn, ngày 14 tháng 3 năm 2025\nthực hiện Nghị quyết số 57-NQ/TW",
+     "Lạng Sơn, ngày 14 tháng 3 năm 2025\nthực hiện Nghị quyết số 57-NQ/TW"),
     # "số" joins a symbol on the next line, not the rule under a title that ends in "chuyển đổi số"
     ("KẾ HOẠCH\nvề chuyển đổi số\n-----\nThực hiện Nghị quyết số\n57-NQ/TW",
      "KẾ HOẠCH\nvề chuyển đổi số\n-----\nThực hiện Nghị quyết số 57-NQ/TW"),

@@ -656,3 +656,14 @@ def test_a_provincial_party_units_document_and_citations_of_it():
     refs = extract_text("Tiếp tục thực hiện Kế hoạch số 05-KH/ĐU ngày 10/7/2025 của Ban Thường vụ Đảng ủy Ủy ban nhân "
                         "dân tỉnh về chuyển đổi số.")["references"]
     assert [(r["issuing_body"], r["unit"]) for r in refs] == [("Ban Thường vụ Đảng ủy Ủy ban nhân dân tỉnh", None)]
+
+
+def test_the_opening_right_under_the_heading_is_no_title():
+    text = ("TỈNH ỦY LẠNG SƠN\n*\nSố 45-KH/TU\nLạng Sơn, ngày 14 tháng 3 năm 2025\nKẾ HOẠCH\n"
+            "Thực hiện Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị, Ban Thường vụ Tỉnh ủy ban hành Kế hoạch "
+            "như sau:\nI. MỤC ĐÍCH\n")
+    assert extract_text(text)["document"]["title"] is None
+    # a title written with a capital is still a title
+    titled = text.replace("KẾ HOẠCH\n", "KẾ HOẠCH\nTriển khai thực hiện Nghị quyết số 57-NQ/TW\n-----\n")
+    assert extract_text(titled)["document"]["title"] == "Triển khai thực hiện Nghị quyết số 57-NQ/TW"
+
