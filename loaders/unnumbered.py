@@ -137,13 +137,50 @@ def find_unnumbered(text: str) -> list[Unnumbered]:
             a, b = m.span(group)
             if any(a < y and b > x for x, y in taken):
                 continue
+            if kind == "project":
+                b = a + _title_length(text[a:b])
             taken.append((a, b))
-            written = " ".join(m.group(group).split()).rstrip(" ,")
+            written = " ".join(text[a:b].split()).rstrip(" ,")
             if kind == "plenum_resolution":
-                hits.extend(Unnumbered(a, b, m.group(group), kind, label) for label in _split_terms(written))
+                hits.extend(Unnumbered(a, b, text[a:b], kind, label) for label in _split_terms(written))
             else:
-                hits.append(Unnumbered(a, b, m.group(group), kind, written))
+                hits.append(Unnumbered(a, b, text[a:b], kind, written))
     return sorted(hits, key=lambda u: u.start)
+
+
+@cache
+def _title_stop_rx() -> re.Pattern[str]:
+    """A clause of purpose or manner after a named đề án's title: the title_stop words of
+    planned_cues.tsv ("nhằm", "bảo đảm" …), and "gắn với"."""
+    stops = sorted({r["cue"] for r in table("planned_cues") if r["kind"] == "title_stop"} | {"gắn với"},
+                   key=len, reverse=True)
+    return re.compile(r",?\s+(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in stops) + r")(?!\w)")
+
+
+# the period that closes most titles: "giai đoạn 2021 - 2025", "đến năm 2025, định hướng đến năm 2030"
+_PERIOD = re.compile(r"(?:giai đoạn\s+\d{4}\s*[-–]\s*\d{4}|đến năm\s+\d{4})(?:,?\s+(?:định hướng|tầm nhìn)\s+đến năm\s+\d{4})?")
+
+
+def _title_length(s: str) -> int:
+    """How much of ``s`` (a match of a named đề án in running text) is its title: up to a clause
+    of purpose or manner, or to its period when a comma follows that.
+
+    >>> s = "Đề án chuyển đổi số tỉnh Tuyên Quang giai đoạn 2021 - 2025, nâng cao chất lượng dịch vụ công"
+    >>> s[:_title_length(s)]
+    'Đề án chuyển đổi số tỉnh Tuyên Quang giai đoạn 2021 - 2025'
+    >>> s = "Đề án phát triển du lịch đến năm 2025, định hướng đến năm 2030 gắn với xây dựng nông thôn mới"
+    >>> s[:_title_length(s)]
+    'Đề án phát triển du lịch đến năm 2025, định hướng đến năm 2030'
+    """
+    stop = _title_stop_rx().search(s, 12)
+    end = stop.start() if stop else len(s)
+    quote = s.find("”")        # a title in quotes: “Đề án …” trên địa bàn tỉnh
+    if 12 < quote < end:
+        end = quote
+    for m in _PERIOD.finditer(s, 0, end):
+        if s[m.end():end].lstrip().startswith(","):
+            return m.end()
+    return end
 
 
 def _split_terms(written: str) -> list[str]:

@@ -667,3 +667,19 @@ def test_the_opening_right_under_the_heading_is_no_title():
     titled = text.replace("KẾ HOẠCH\n", "KẾ HOẠCH\nTriển khai thực hiện Nghị quyết số 57-NQ/TW\n-----\n")
     assert extract_text(titled)["document"]["title"] == "Triển khai thực hiện Nghị quyết số 57-NQ/TW"
 
+
+
+@pytest.mark.parametrize("text, label", [
+    ("- Tiếp tục thực hiện Đề án phát triển du lịch tỉnh Tuyên Quang đến năm 2025, định hướng đến năm 2030 gắn với xây "
+     "dựng nông thôn mới.", "Đề án phát triển du lịch tỉnh Tuyên Quang đến năm 2025, định hướng đến năm 2030"),
+    ("- Thực hiện hiệu quả Đề án chuyển đổi số tỉnh Tuyên Quang giai đoạn 2021 - 2025, nâng cao chất lượng dịch vụ công.",
+     "Đề án chuyển đổi số tỉnh Tuyên Quang giai đoạn 2021 - 2025"),
+    ("- Thực hiện Đề án nâng cao chất lượng đội ngũ cán bộ, bảo đảm đủ tiêu chuẩn, đáp ứng yêu cầu nhiệm vụ.",
+     "Đề án nâng cao chất lượng đội ngũ cán bộ"),
+    # c002: a quoted title ends at its closing quote
+    ("Triển khai “Đề án tăng cường dạy và học ngoại ngữ giai đoạn 2025 – 2035, định hướng đến năm 2045” trên địa bàn "
+     "tỉnh Tuyên Quang, …", "Đề án tăng cường dạy và học ngoại ngữ giai đoạn 2025 – 2035, định hướng đến năm 2045"),
+])
+def test_a_named_projects_title_ends_before_a_purpose_clause_or_after_its_period(text, label):
+    (u,) = extract_text(text)["unnumbered"]
+    assert u["label"] == label and u["mentions"][0]["text"] == label     # the quote is the title too
