@@ -270,6 +270,7 @@ QUALITY_TITLES = {
     "issuer_code_contradicts_body": "Extractor: issuer code contradicts the issuing body",
     "term_contradicts_date": "Extractor: term (khóa) contradicts the date",
     "symbol_shared_code": "Extractor: numbers read with the code of the symbol after them (số 43, 44-NQ/TW)",
+    "symbol_code_inferred": "Extractor: numbers read with the code of the committee named after them (Nghị quyết số 57 … của Bộ Chính trị)",
     "impossible_date": "Extractor: dates that do not exist", "date_conflict_in_file": "Extractor: date conflicts",
     "cited_after_citing": "Extractor: documents cited with a date after the citing document's"}
 

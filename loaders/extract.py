@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, replace
+from functools import cache
 from itertools import accumulate
 from pathlib import Path
 from typing import Iterator
@@ -23,9 +24,10 @@ from loaders.classify import chain_cue, coordinated, cue_before, stronger
 from loaders.agencies import extract_agencies
 from loaders.find import SymbolMatch, all_symbols
 from loaders.identity import document_identity
-from loaders.parse import Noun, Tail, noun_before, parse_tail, term_for_date
+from loaders.parse import Noun, Tail, noun_before, noun_codes, parse_tail, term_for_date
 from loaders.planned import drafted_at, extract_planned
 from loaders.segment import Zones, zones
+from loaders.tables import table
 from loaders.tasks import extract_tasks
 from loaders.text import LoadError, Text
 from loaders.unnumbered import Unnumbered, find_unnumbered
@@ -129,6 +131,7 @@ def _mentions(text: str, z: Zones, doc: dict, warnings: list[dict]) -> list[Ment
             warnings.append({"kind": kind, "message": f"{s.symbol}: date '{quote}' does not exist; left empty",
                              "start": a, "end": b})
         out.append(m)
+    out += _bare_numbers(text, out, doc, warnings)
     # "is u.start inside a citation span": spans sorted by start, with the running maximum of
     # their ends, answer it by bisection instead of a pass over every span.
     symbol_spans = sorted((m.start, m.phrase_end) for m in out)
@@ -144,6 +147,47 @@ def _mentions(text: str, z: Zones, doc: dict, warnings: list[dict]) -> list[Ment
             continue  # "… tham mưu xây dựng Đề án phát triển …": to be made, so not cited either
         out.append(Mention(start=u.start, end=u.end, unnumbered=u))
     out.sort(key=lambda m: (m.start, m.end))
+    return out
+
+
+@cache
+def _bare_number_rx() -> re.Pattern[str]:
+    nouns = sorted((r["noun"] for r in table("doc_nouns") if r["noun"] != r["code"]), key=len, reverse=True)
+    return re.compile(rf"(?<!\w)(?P<noun>{'|'.join(map(re.escape, nouns))})\s+số\s*:?\s*(?P<n>\d{{1,5}})(?![\w/\-–])")
+
+
+@cache
+def _committee_codes() -> dict[str, str]:
+    return {r["body"]: r["code"] for r in table("committee_codes")}
+
+
+def _bare_numbers(text: str, symbols: list[Mention], doc: dict, warnings: list[dict]) -> list[Mention]:
+    """Citations that give a number without its code ("Nghị quyết số 57 ngày 22/12/2024 của Bộ
+    Chính trị"): read with the code of the committee named after them (committee_codes.tsv),
+    and flagged; without a committee's body they stay unread (the number alone names nothing).
+
+    >>> rec = extract_text("Thực hiện Nghị quyết số 57 ngày 22/12/2024 của Bộ Chính trị về chuyển đổi số.")
+    >>> [(r["symbol"], r["relation"]) for r in rec["references"]], [w["kind"] for w in rec["warnings"]]
+    ([('57-NQ/TW', 'implements')], ['symbol_code_inferred'])
+    """
+    if "số" not in text:
+        return []
+    taken = [(m.start, m.end) for m in symbols]
+    out = []
+    for b in _bare_number_rx().finditer(text):
+        if any(a <= b.start() < e or b.start() <= a < b.end() for a, e in taken):
+            continue
+        tail = parse_tail(text, b.end())
+        code = _committee_codes().get(tail.body or "")
+        if code is None:
+            continue
+        noun_text = b["noun"]
+        typ, cls = noun_codes()[noun_text.lower()]
+        sym = SymbolMatch(b.start("n"), b.end("n"), b["n"], b["n"], typ, code, "party", flags=["code_inferred"])
+        m = Mention(start=b.start(), end=b.end(), sym=sym, noun=Noun(b.start(), noun_text, typ, cls), tail=tail)
+        m.symbol = _corrected_symbol(text, m, warnings)
+        m.is_self = _is_self(m, doc)
+        out.append(m)
     return out
 
 

@@ -683,3 +683,15 @@ def test_the_opening_right_under_the_heading_is_no_title():
 def test_a_named_projects_title_ends_before_a_purpose_clause_or_after_its_period(text, label):
     (u,) = extract_text(text)["unnumbered"]
     assert u["label"] == label and u["mentions"][0]["text"] == label     # the quote is the title too
+
+
+def test_a_citation_by_number_alone_takes_the_code_of_the_committee_named_after_it():
+    rec = extract_text("Tiếp tục thực hiện Nghị quyết số 57 ngày 22/12/2024 của Bộ Chính trị về đột phá phát triển khoa "
+                       "học, công nghệ; Kế hoạch số 12 ngày 05/3/2021 của Ban Thường vụ Tỉnh ủy.")
+    assert [(r["symbol"], r["relation"], r["date"]) for r in rec["references"]] == [
+        ("57-NQ/TW", "continues", "2024-12-22"), ("12-KH/TU", "continues", "2021-03-05")]
+    assert [w["kind"] for w in rec["warnings"]] == ["symbol_code_inferred"] * 2      # read, not written: said so
+    # a State body's numbering cannot be inferred, nor a number with no body after it
+    for text in ("Thực hiện Quyết định số 1234 ngày 05/3/2021 của Ủy ban nhân dân tỉnh.",
+                 "Thực hiện Nghị quyết số 57 về chuyển đổi số.", "Quán triệt Nghị quyết 57 của Bộ Chính trị."):
+        assert extract_text(text)["references"] == []
