@@ -214,7 +214,9 @@ def _province_names() -> dict[str, str]:
     return {fold(n): name for n, name in province_spellings()}
 
 
-YEAR_ONLY = re.compile(r"\s*,?\s*\(?\s*(?:ban hành\s+)?năm\s+(?P<y>(?:19|20)\d\d)\b\s*\)?", re.I)
+# "… năm 2017", "… tháng 12/2024", "… tháng 12 năm 2024": the year (and the month) only
+YEAR_ONLY = re.compile(r"\s*,?\s*\(?\s*(?:ban hành\s+)?(?:năm\s+|tháng\s+(?:0?[1-9]|1[0-2])\s*(?:/|\s+năm\s+))"
+                       r"(?P<y>(?:19|20)\d\d)\b\s*\)?", re.I)
 # Capitalized organization names ("Bộ Nội vụ", "Ban Kinh tế Trung ương"): words stay capitalized
 # (or are the joiners "và", "các") up to the next lowercase word. A word does not end with a
 # period: the sentence's ("… của Đảng ủy Khối.") is not the name's.

@@ -695,3 +695,8 @@ def test_a_citation_by_number_alone_takes_the_code_of_the_committee_named_after_
     for text in ("Thực hiện Quyết định số 1234 ngày 05/3/2021 của Ủy ban nhân dân tỉnh.",
                  "Thực hiện Nghị quyết số 57 về chuyển đổi số.", "Quán triệt Nghị quyết 57 của Bộ Chính trị."):
         assert extract_text(text)["references"] == []
+
+
+def test_a_citation_dated_by_its_month_has_its_year():
+    (ref,) = extract_text("Thực hiện Nghị quyết số 57-NQ/TW tháng 12/2024 của Bộ Chính trị về chuyển đổi số.")["references"]
+    assert (ref["date"], ref["year"], ref["issuing_body"], ref["subject"]) == (None, 2024, "Bộ Chính trị", "chuyển đổi số")
