@@ -30,7 +30,7 @@ _COMMITTEE_CODES = frozenset({"TW", "TU", "HU", "QU", "ThU", "ĐU"})
 SO_LINE = re.compile(r"^[ \t*]*Số\s*:?\s*(?P<rest>[^\n]*)$", re.M | re.I)
 BLANK_SYMBOL = re.compile(r"^\s*(?:[.…_]+|\s{2,})?\s*[-–]\s*(?P<type>[A-Za-zĐđ]{1,5})\s*/\s*(?P<iss>[A-Za-zĐđ]{1,9})", re.I)
 HEADING_LINE = re.compile(r"^[ \t*]*(?P<line>[^\n]+)$", re.M)
-SIGN_FOR = re.compile(r"^[ \t*]*(?P<cap>T/M|TM\.?|K/T|KT\.?|Q\.\s?)\s*(?P<org>[^\n*]+?)\**\s*$", re.M)
+SIGN_FOR = re.compile(r"^[ \t*]*(?P<cap>T/M|T\.M\.?|TM\.?|K/T|KT\.?|Q\.\s?)\s*(?P<org>[^\n*]+?)\**\s*$", re.M)
 PERSON = re.compile(r"^[ \t*]*(?P<name>(?:[A-ZĐ][a-zà-ỹđ]* ){1,4}[A-ZĐ][a-zà-ỹđ]+)\s*\**\s*$", re.M)
 CITY_HEADER = re.compile(r"^[ \t*]*THÀNH\s+(?:ỦY|UỶ)\b", re.M)
 # A district's or commune's committee heads its documents with its name: "HUYỆN ỦY SƠN DƯƠNG",
@@ -335,9 +335,9 @@ def _body_from_signature(doc: dict, level: str = "tỉnh") -> str | None:
         return named[0]                  # "T/M BỘ CHÍNH TRỊ"; a committee's part is named by the level below
     if level in ("tỉnh", "thành phố"):
         level = "thành phố" if "thành" in cap or (level == "thành phố" and "tỉnh" not in cap) else "tỉnh"
-    standing = next((p for p in ("thường vụ", "thường trực") if p in cap), None)
-    if standing:
-        return committee_body(standing, level)
+    part = next((p for p in COMMITTEE_PARTS if p in cap), None)     # "T/M BAN CHẤP HÀNH" too
+    if part:
+        return committee_body(part, level)
     if " ủy" in cap or (not cap and doc.get("issuer_code") in _COMMITTEE_CODES):
         return committee_body("chấp hành", level)
     if doc.get("issuer_code") in _COMMITTEE_CODES:

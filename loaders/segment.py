@@ -26,7 +26,7 @@ SECTION_HEADING = re.compile(
     r"\s*\**\s*[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ]", re.M)
 ANNEX_CAPTION = re.compile(
     r"^[ \t(*]*(?:Kèm theo|Ban hành kèm theo)\s+(?P<noun>[^\n]{0,40}?)\s*(?:số\s*)?(?=\d)", re.I | re.M)
-SIGNATURE = re.compile(r"^[ \t*]*(?:Nơi nhận\s*:|T/M\s|TM\.?\s|K/T\s|KT\.\s)", re.M)
+SIGNATURE = re.compile(r"^[ \t*]*(?:Nơi nhận\s*:|T/M\s|T\.M\.?\s|TM\.?\s|K/T\s|KT\.\s)", re.M)
 TABLE_SECTION_ROW = re.compile(r"^(?P<num>[IVX]{1,5}|[A-E])\.?\t(?P<title>[^\t\n]+)", re.M)
 # Line-start patterns scanned over whole documents: see loaders.linescan.
 _SECTION_HEADING, _SIGNATURE, _ANNEX_CAPTION, _TABLE_SECTION_ROW = (

@@ -700,3 +700,14 @@ def test_a_citation_by_number_alone_takes_the_code_of_the_committee_named_after_
 def test_a_citation_dated_by_its_month_has_its_year():
     (ref,) = extract_text("Thực hiện Nghị quyết số 57-NQ/TW tháng 12/2024 của Bộ Chính trị về chuyển đổi số.")["references"]
     assert (ref["date"], ref["year"], ref["issuing_body"], ref["subject"]) == (None, 2024, "Bộ Chính trị", "chuyển đổi số")
+
+
+@pytest.mark.parametrize("signature, body", [
+    ("T.M BAN THƯỜNG VỤ\nBÍ THƯ\nĐoàn Thị Hậu", "Ban Thường vụ Tỉnh ủy"),        # "T.M" for "T/M"
+    ("TM BAN CHẤP HÀNH\nBÍ THƯ\nĐoàn Thị Hậu", "Ban Chấp hành Đảng bộ tỉnh"),   # was "Tỉnh ủy"
+])
+def test_signing_capacities_as_they_are_written(signature, body):
+    head = ("TỈNH ỦY LẠNG SƠN\n*\nSố 45-KH/TU\nLạng Sơn, ngày 14 tháng 3 năm 2025\nKẾ HOẠCH\nvề phát triển du lịch\n-----\n"
+            "I. MỤC ĐÍCH\n1. Nâng cao nhận thức.\n")
+    d = extract_text(head + signature)["document"]
+    assert (d["issuing_body"], d["signer"]) == (body, "Đoàn Thị Hậu")
