@@ -711,3 +711,10 @@ def test_signing_capacities_as_they_are_written(signature, body):
             "I. MỤC ĐÍCH\n1. Nâng cao nhận thức.\n")
     d = extract_text(head + signature)["document"]
     assert (d["issuing_body"], d["signer"]) == (body, "Đoàn Thị Hậu")
+
+
+def test_laws_whose_names_hold_a_comma():
+    rec = extract_text("Thực hiện Luật Cán bộ, công chức, Luật Phòng, chống tham nhũng năm 2018 và Luật Đất đai, "
+                       "Luật Nhà ở năm 2023.")
+    assert [u["label"] for u in rec["unnumbered"]] == [
+        "Luật Cán bộ, công chức", "Luật Phòng, chống tham nhũng năm 2018", "Luật Đất đai", "Luật Nhà ở năm 2023"]
