@@ -106,5 +106,21 @@ def chain_cue(gap: str) -> str | None:
     return _lookup("chain", m["cue"])
 
 
+@cache
+def _issues_rx() -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w)(?:về\s+)?(?:việc\s+)?(?P<cue>{_alt(_cues('issues'))})\s*$", re.I)
+
+
+def issues_cue(gap: str) -> str | None:
+    """The relation a regulation has to the decision before it when ``gap`` says the decision
+    issues it ("… ban hành Quy định số …"), or None.
+
+    >>> issues_cue(" ngày 24/10/2016 của Ban Thường vụ Tỉnh ủy về việc ban hành "), issues_cue(" và ")
+    ('issued_by_decision', None)
+    """
+    m = _issues_rx().search(gap)
+    return _lookup("issues", m["cue"]) if m else None
+
+
 def coordinated(gap: str) -> bool:
     return bool(COORDINATION.search(gap))

@@ -20,7 +20,7 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Iterator
 
-from loaders.classify import chain_cue, coordinated, cue_before, stronger
+from loaders.classify import chain_cue, coordinated, cue_before, issues_cue, stronger
 from loaders.agencies import extract_agencies
 from loaders.find import SymbolMatch, all_symbols
 from loaders.identity import document_identity
@@ -57,6 +57,7 @@ class Mention:
     relation: str | None = None
     chain_parent: "Mention | None" = None
     chain_relation: str | None = None
+    chain_reversed: bool = False         # the edge goes from this mention to its chain parent
     top: "Mention | None" = None          # the head of the coordination this mention belongs to
     symbol: str | None = None              # normalized symbol after corrections
     entry: dict | None = None
@@ -245,6 +246,13 @@ def _classify(text: str, z: Zones, mentions: list[Mention], doc: dict) -> None:
                 m.top = prev.top or prev
                 if prev.is_self:  # "(Kèm theo Chương trình số … thực hiện …)": the document's own parent
                     m.chain_parent, m.relation, m.top = None, rel, m
+                linked = True
+            elif (len(gap) <= 300 and ";" not in gap and prev.noun is not None and prev.noun.text.lower() == "quyết định"
+                  and (rel := issues_cue(gap))):
+                # "Quyết định số 259-QĐ/TU … ban hành Quy định số 05-QĐi/TU": the regulation is issued by the decision
+                m.chain_parent, m.chain_relation, m.chain_reversed = prev, rel, True
+                m.relation = prev.relation
+                m.top = prev.top or prev
                 linked = True
             elif len(gap) <= 400 and coordinated(gap):
                 target = prev
@@ -519,6 +527,8 @@ def _chains(text: str, mentions: list[Mention]) -> list[dict]:
         if p is None or m.alias or p.is_self:
             continue
         src, dst = _label(p), _label(m)
+        if m.chain_reversed:
+            src, dst = dst, src
         if not src or not dst or src == dst:
             continue
         if _bare_genre(p) and m.unnumbered:

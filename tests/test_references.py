@@ -718,3 +718,17 @@ def test_laws_whose_names_hold_a_comma():
                        "Luật Nhà ở năm 2023.")
     assert [u["label"] for u in rec["unnumbered"]] == [
         "Luật Cán bộ, công chức", "Luật Phòng, chống tham nhũng năm 2018", "Luật Đất đai", "Luật Nhà ở năm 2023"]
+
+
+def test_a_decision_that_issues_a_regulation_named_by_its_number():
+    # the other way round from "Quy định … ban hành kèm theo Quyết định số …" (c004's 259-QĐ/TU)
+    rec = extract_text("Thực hiện Quyết định số 259-QĐ/TU ngày 24/10/2016 của Ban Thường vụ Tỉnh ủy ban hành Quy định "
+                       "số 05-QĐi/TU về trách nhiệm nêu gương.")
+    assert [(e["source"], e["relation"], e["target"]) for e in rec["chain_edges"]] == [
+        ("05-QĐi/TU", "issued_by_decision", "259-QĐ/TU")]
+    assert {r["symbol"]: r["relation"] for r in rec["references"]} == {"259-QĐ/TU": "implements",
+                                                                        "05-QĐi/TU": "implements"}
+    # only a decision issues: a plan that "ban hành" something gives no such edge
+    rec = extract_text("Thực hiện Kế hoạch số 12-KH/TU ngày 24/10/2016 của Ban Thường vụ Tỉnh ủy ban hành Quy định số "
+                       "05-QĐi/TU.")
+    assert rec["chain_edges"] == []
