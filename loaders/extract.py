@@ -24,7 +24,7 @@ from loaders.classify import chain_cue, coordinated, cue_before, issues_cue, str
 from loaders.agencies import extract_agencies
 from loaders.find import SymbolMatch, all_symbols
 from loaders.identity import document_identity
-from loaders.parse import Noun, Tail, noun_before, noun_codes, parse_tail, term_for_date
+from loaders.parse import Noun, Tail, noun_before, parse_tail, term_for_date
 from loaders.planned import drafted_at, extract_planned
 from loaders.segment import Zones, zones
 from loaders.tables import table
@@ -151,10 +151,8 @@ def _mentions(text: str, z: Zones, doc: dict, warnings: list[dict]) -> list[Ment
     return out
 
 
-@cache
-def _bare_number_rx() -> re.Pattern[str]:
-    nouns = sorted((r["noun"] for r in table("doc_nouns") if r["noun"] != r["code"]), key=len, reverse=True)
-    return re.compile(rf"(?<!\w)(?P<noun>{'|'.join(map(re.escape, nouns))})\s+số\s*:?\s*(?P<n>\d{{1,5}})(?![\w/\-–])")
+# "số 57" not followed by a symbol's code; the genre noun before it is looked up where it matches
+_BARE_NUMBER = re.compile(r"(?<!\w)số\s*:?\s*(?P<n>\d{1,5})(?![\w/\-–.])")
 
 
 @cache
@@ -173,19 +171,20 @@ def _bare_numbers(text: str, symbols: list[Mention], doc: dict, warnings: list[d
     """
     if "số" not in text:
         return []
-    taken = [(m.start, m.end) for m in symbols]
+    starts = {m.sym.start for m in symbols}
     out = []
-    for b in _bare_number_rx().finditer(text):
-        if any(a <= b.start() < e or b.start() <= a < b.end() for a, e in taken):
+    for b in _BARE_NUMBER.finditer(text):
+        if b.start("n") in starts:
+            continue
+        noun = noun_before(text, b.start("n"))
+        if noun is None or noun.text == noun.code:      # a type code as the noun needs its symbol
             continue
         tail = parse_tail(text, b.end())
         code = _committee_codes().get(tail.body or "")
         if code is None:
             continue
-        noun_text = b["noun"]
-        typ, cls = noun_codes()[noun_text.lower()]
-        sym = SymbolMatch(b.start("n"), b.end("n"), b["n"], b["n"], typ, code, "party", flags=["code_inferred"])
-        m = Mention(start=b.start(), end=b.end(), sym=sym, noun=Noun(b.start(), noun_text, typ, cls), tail=tail)
+        sym = SymbolMatch(b.start("n"), b.end("n"), b["n"], b["n"], noun.code, code, "party", flags=["code_inferred"])
+        m = Mention(start=noun.start, end=b.end(), sym=sym, noun=noun, tail=tail)
         m.symbol = _corrected_symbol(text, m, warnings)
         m.is_self = _is_self(m, doc)
         out.append(m)

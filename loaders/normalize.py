@@ -417,9 +417,9 @@ def _should_join(prev: str, nxt: str, full_width: float | None = None) -> bool:
         return False
     if last == "," or (last in "-–" and _HYPHEN_END.search(p)):
         return True
-    if set(n.strip()) <= _RULE_CHARS or set(p.strip()) <= _RULE_CHARS:
+    if (n[0] in _RULE_CHARS and set(n.strip()) <= _RULE_CHARS) or (p[-1] in _RULE_CHARS and set(p.strip()) <= _RULE_CHARS):
         return False          # the rule under a title ("-----") stays a line of its own
-    if _PLACE_DATE_LINE.search(p):
+    if p[-1].isdigit() and "ngày" in p and _PLACE_DATE_LINE.search(p):
         return False          # the header's "Lạng Sơn, ngày 14 tháng 3 năm 2025" ends its line
     if last.isalpha():
         w = _LAST_WORD_REVERSED.match(p[::-1])
