@@ -1545,6 +1545,9 @@ def unnumbered_identity(folded: str) -> tuple[str, str] | None:
             groups = {k: v for k, v in m.groupdict().items() if v is not None}
             if "n" in groups:
                 groups["n"] = int(groups["n"]) if groups["n"].isdigit() else _number_words()[groups["n"]]
+            for g in ("t", "r"):          # "khóa 13" is "khóa XIII"
+                if groups.get(g, "").isdigit():
+                    groups[g] = norm_term(groups[g]).lower()
             return level, key.format(**groups)
     return None
 

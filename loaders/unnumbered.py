@@ -13,7 +13,7 @@ from functools import cache
 
 from loaders.tables import table
 
-TERMS = re.compile(r"\(?khóa (?P<t>[IVXLC]+)\)?")
+TERMS = re.compile(r"\(?khóa (?P<t>[IVXLC]+|\d{1,2})\)?")
 
 
 @dataclass

@@ -732,3 +732,10 @@ def test_a_decision_that_issues_a_regulation_named_by_its_number():
     rec = extract_text("Thực hiện Kế hoạch số 12-KH/TU ngày 24/10/2016 của Ban Thường vụ Tỉnh ủy ban hành Quy định số "
                        "05-QĐi/TU.")
     assert rec["chain_edges"] == []
+
+
+def test_terms_and_congresses_in_digits_as_the_press_writes_them():
+    # domain guide §5: "khóa 13", "Đại hội 14"
+    rec = extract_text("Thực hiện Nghị quyết Trung ương 8 khóa 13 về quản lý đất đai; Nghị quyết Đại hội 14 của Đảng.")
+    assert [u["label"] for u in rec["unnumbered"]] == ["Nghị quyết Trung ương 8 khóa 13 về quản lý đất đai",
+                                                       "Nghị quyết Đại hội 14 của Đảng"]

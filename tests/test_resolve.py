@@ -319,3 +319,11 @@ def test_an_agency_written_with_a_doubled_word_or_its_province_is_the_same_node(
     leads = {t.tt: [c.agencies[k].name for k in t.leads] for t in c.tasks if t.tt in ("90", "91", "92")}
     assert leads == {"90": ["Ban cán sự đảng Ủy ban nhân dân tỉnh"], "91": ["Đảng đoàn Mặt trận Tổ quốc tỉnh"],
                      "92": ["Ban cán sự đảng Ủy ban nhân dân tỉnh"]}
+
+
+def test_a_plenum_or_congress_in_digits_is_the_one_in_roman_numerals():
+    from kg.resolve import fold, unnumbered_identity
+    assert unnumbered_identity(fold("Nghị quyết Trung ương 8 khóa 13")) == unnumbered_identity(
+        fold("Nghị quyết Hội nghị lần thứ tám Ban Chấp hành Trung ương Đảng khóa XIII"))
+    assert unnumbered_identity(fold("Nghị quyết Đại hội 14 của Đảng")) == unnumbered_identity(
+        fold("Nghị quyết Đại hội đại biểu toàn quốc lần thứ XIV của Đảng"))
