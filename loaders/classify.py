@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from loaders.tables import table
+from loaders.tables import phrases_pattern, table
 
 RANK = {"implements": 5, "continues": 4, "based_on": 3, "amends": 3, "issued_by_decision": 2, "references": 1}
 
@@ -31,10 +31,6 @@ def stronger(a: str | None, b: str | None) -> str:
     return a if RANK[a] >= RANK[b] else b
 
 
-def _alt(phrases) -> str:
-    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(set(phrases), key=len, reverse=True))
-
-
 @cache
 def _cues(where: str) -> dict[str, str]:
     return {r["cue"].lower(): r["relation"] for r in table("relation_cues") if r["where"] == where}
@@ -42,7 +38,7 @@ def _cues(where: str) -> dict[str, str]:
 
 @cache
 def _fillers() -> str:
-    return rf"(?:\s+(?:{_alt(_cues('filler'))}))*"
+    return rf"(?:\s+(?:{phrases_pattern(_cues('filler'))}))*"
 
 
 def _initials(*words) -> str:
@@ -55,13 +51,13 @@ def _initials(*words) -> str:
 def _cue_rx(where: str) -> re.Pattern[str]:
     # The cue, any fillers, then end of the slice (the cited noun follows it).
     cues = _cues(where)
-    return re.compile(rf"{_initials(*cues)}(?<!\w)(?P<cue>{_alt(cues)}){_fillers()}\s*[:,]?\s*$", re.I)
+    return re.compile(rf"{_initials(*cues)}(?<!\w)(?P<cue>{phrases_pattern(cues)}){_fillers()}\s*[:,]?\s*$", re.I)
 
 
 @cache
 def _chain_rx() -> re.Pattern[str]:
     cues = _cues("chain")
-    return re.compile(rf"{_initials('về', 'việc', *cues)}(?<!\w)(?:về\s+)?(?:việc\s+)?(?P<cue>{_alt(cues)}){_fillers()}\s*$", re.I)
+    return re.compile(rf"{_initials('về', 'việc', *cues)}(?<!\w)(?:về\s+)?(?:việc\s+)?(?P<cue>{phrases_pattern(cues)}){_fillers()}\s*$", re.I)
 
 
 # "…, số 19-NQ/TW": a bare "số" repeated before the next symbol of a list
@@ -108,7 +104,7 @@ def chain_cue(gap: str) -> str | None:
 
 @cache
 def _issues_rx() -> re.Pattern[str]:
-    return re.compile(rf"(?<!\w)(?:về\s+)?(?:việc\s+)?(?P<cue>{_alt(_cues('issues'))})\s*$", re.I)
+    return re.compile(rf"(?<!\w)(?:về\s+)?(?:việc\s+)?(?P<cue>{phrases_pattern(_cues('issues'))})\s*$", re.I)
 
 
 def issues_cue(gap: str) -> str | None:

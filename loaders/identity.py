@@ -20,7 +20,7 @@ from loaders.parse import (DATE_NUMERIC, DATE_WORDS, _body_rx, body_index, fold,
                            term_label)
 from loaders.linescan import LineScan
 from loaders.segment import ANNEX_CAPTION, Zones, zones
-from loaders.tables import issuer_codes, province_spellings, table
+from loaders.tables import issuer_codes, phrases_pattern, province_spellings, table
 
 HEADER_CHARS = 1500
 _PLACE_DATE = re.compile(r"(?:^[ \t*]*|[ \t]{2,}|\t)(?P<place>[A-ZĐ][^\n,\t]{1,30}),\s*ngày\s*", re.M)
@@ -347,8 +347,7 @@ def _body_from_signature(doc: dict, level: str = "tỉnh") -> str | None:
 
 @cache
 def _issuing_in_opening_rx() -> re.Pattern[str]:
-    bodies = sorted((r["phrase"] for r in table("bodies") if r["level"] != "central"), key=len, reverse=True)
-    alt = "|".join(re.escape(b).replace(r"\ ", r"\s+") for b in bodies)
+    alt = phrases_pattern(r["phrase"] for r in table("bodies") if r["level"] != "central")
     genres = "|".join(re.escape(g) for g in ("Chương trình", "Kế hoạch", "Nghị quyết", "Đề án", "Quy định",
                                               "Quy chế", "Chỉ thị", "Kết luận", "Hướng dẫn", "Quyết định"))
     return re.compile(rf"(?<!\w)(?P<body>{alt})\s+(?:ban hành|xây dựng)\s+(?:{genres})\b")

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from loaders.tables import province_spellings, table
+from loaders.tables import phrases_pattern, province_spellings, table
 
 ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 
@@ -153,9 +153,7 @@ def noun_before(text: str, start: int, window: int = 60) -> Noun | None:
 
 @cache
 def _body_rx() -> re.Pattern[str]:
-    phrases = sorted((r["phrase"] for r in table("bodies")), key=len, reverse=True)
-    alt = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
-    return re.compile(rf"(?P<body>{alt})(?!\w)", re.I)
+    return re.compile(rf"(?P<body>{phrases_pattern(r['phrase'] for r in table('bodies'))})(?!\w)", re.I)
 
 
 @cache
@@ -172,7 +170,7 @@ def fold(s: str) -> str:
 def _province_after_rx() -> re.Pattern[str]:
     """A province named after a body: "Tỉnh ủy Hải Dương (cũ)", "Ủy ban nhân dân tỉnh Hà Giang";
     "(cũ)" marks a province merged into another in 2025 (domain guide §6, §10.7)."""
-    alt = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n, _ in province_spellings())
+    alt = phrases_pattern(n for n, _ in province_spellings())
     return re.compile(rf"[^\S\n]+(?:(?:tỉnh|thành phố|TP\.?)\s+)?(?P<name>{alt})(?!\w)(?:\s*\(\s*cũ\s*\))?", re.I)
 
 
@@ -275,7 +273,7 @@ def _trailing_cue() -> re.Pattern[str]:
     "về phát triển khoa học, công nghệ thực hiện" [Nghị quyết số 57-NQ/TW]): the implementing cues
     of ``relation_cues.tsv``."""
     cues = {r["cue"] for r in table("relation_cues") if r["relation"] in ("implements", "continues")}
-    alt = "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in sorted(cues, key=len, reverse=True))
+    alt = phrases_pattern(cues)
     return re.compile(rf"(?:^|\s)(?:việc\s+)?(?:{alt})$", re.I)
 
 

@@ -35,7 +35,7 @@ from loaders.agencies import split_agencies
 from loaders.find import find_symbols
 from loaders.fold import GAP, bounded_words_pattern, fold, fold_aligned, words_pattern
 from loaders.segment import ANNEX_CAPTION
-from loaders.tables import table
+from loaders.tables import phrases_pattern, table
 from loaders.tasks import clean_cell, extract_tasks
 
 _ROMAN_Q = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
@@ -647,7 +647,7 @@ def _assignment_re() -> re.Pattern[str]:
     """The end of a clause that assigns the drafting: "[Giao] <lead> chủ trì[, phối hợp với
     <cooperating>] [tham mưu]" (the words are ``planned_cues.tsv``'s assign_* rows)."""
     def words(kind: str) -> str:
-        return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in _raw_cues(kind))
+        return phrases_pattern(_raw_cues(kind))
     return re.compile(
         rf"^(?:(?:{words('assign_prefix')})\s+)?(?P<lead>[^.;:()]{{4,160}}?),?\s+(?:{words('assign_lead')})"
         rf"(?:\s*,?\s*(?:{words('assign_with')})\s+(?P<coop>[^.;:()]{{4,300}}?))?\s*,?"

@@ -9,6 +9,7 @@ They are data so that a domain expert can edit them without touching code::
 from __future__ import annotations
 
 import csv
+import re
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -51,3 +52,15 @@ def province_spellings() -> tuple[tuple[str, str], ...]:
         out.append((row["name"], row["name"]))
         out += [(a.strip(), row["name"]) for a in row["aliases"].split(",") if a.strip()]
     return tuple(sorted(out, key=lambda p: len(p[0]), reverse=True))
+
+
+def phrases_pattern(phrases) -> str:
+    r"""A table's phrases as one regex alternation: escaped, each space matching any run of
+    whitespace (a line break inside a wrapped phrase too), the longest first, so that "tiếp tục
+    thực hiện" wins over "thực hiện" where both start.
+
+    >>> phrases_pattern(["thực hiện", "tiếp tục thực hiện"])
+    'tiếp\\s+tục\\s+thực\\s+hiện|thực\\s+hiện'
+    """
+    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(set(phrases), key=len, reverse=True))
+

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from loaders.tables import table
+from loaders.tables import phrases_pattern, table
 
 TERMS = re.compile(r"\(?khóa (?P<t>[IVXLC]+|\d{1,2})\)?")
 
@@ -152,9 +152,8 @@ def find_unnumbered(text: str) -> list[Unnumbered]:
 def _title_stop_rx() -> re.Pattern[str]:
     """A clause of purpose or manner after a named đề án's title: the title_stop words of
     planned_cues.tsv ("nhằm", "bảo đảm" …), and "gắn với"."""
-    stops = sorted({r["cue"] for r in table("planned_cues") if r["kind"] == "title_stop"} | {"gắn với"},
-                   key=len, reverse=True)
-    return re.compile(r",?\s+(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in stops) + r")(?!\w)")
+    stops = {r["cue"] for r in table("planned_cues") if r["kind"] == "title_stop"} | {"gắn với"}
+    return re.compile(rf",?\s+(?:{phrases_pattern(stops)})(?!\w)")
 
 
 # the period that closes most titles: "giai đoạn 2021 - 2025", "đến năm 2025, định hướng đến năm 2030"
