@@ -142,10 +142,10 @@ def _mentions(text: str, z: Zones, doc: dict, warnings: list[dict]) -> list[Ment
         i = bisect_right(span_starts, u.start)
         if i and reach[i - 1] > u.start:
             continue  # part of a numbered citation ("Nghị quyết số …")
-        if u.kind not in ("congress_resolution", "plenum_resolution") and LIST_ITEM_BEFORE.fullmatch(text, text.rfind("\n", 0, u.start) + 1, u.start):
-            continue  # "3. Đề án phát triển …": an item the document plans, not one it cites
-        if u.kind not in ("congress_resolution", "plenum_resolution") and drafted_at(text, u.start):
-            continue  # "… tham mưu xây dựng Đề án phát triển …": to be made, so not cited either
+        if u.kind not in ("congress_resolution", "plenum_resolution") and (
+                LIST_ITEM_BEFORE.fullmatch(text, text.rfind("\n", 0, u.start) + 1, u.start)   # "3. Đề án phát triển …"
+                or drafted_at(text, u.start)):                    # "… tham mưu xây dựng Đề án phát triển …"
+            continue  # an item the document plans, to be made: not one it cites
         out.append(Mention(start=u.start, end=u.end, unnumbered=u))
     out.sort(key=lambda m: (m.start, m.end))
     return out
@@ -370,13 +370,17 @@ def _dated_before(text: str, prev: Mention, m: Mention) -> bool:
             and LIST_GAP.fullmatch(text, t.end, m.start) is not None)
 
 
+def _body_of(t: Tail) -> dict:
+    """The fields of a tail that name its issuer, as a list lends them to the mentions before."""
+    return {"body": t.body, "body_text": t.body_text, "body_level": t.body_level, "province": t.province, "unit": t.unit}
+
+
 def _lend_body(group: list[Mention]) -> None:
     t = group[-1].tail if group else None
     if len(group) < 2 or t is None or not t.body:
         return
     for m in group[:-1]:
-        m.tail = replace(m.tail, body=t.body, body_text=t.body_text, body_level=t.body_level, province=t.province,
-                         unit=t.unit, term=m.tail.term or t.term)
+        m.tail = replace(m.tail, **_body_of(t), term=m.tail.term or t.term)
 
 
 def _lend_tail(group: list[Mention]) -> None:
@@ -386,8 +390,7 @@ def _lend_tail(group: list[Mention]) -> None:
     for m in group[:-1]:
         if m.sym.year is not None and m.sym.year != t.year:
             continue          # 30/2020/NĐ-CP, 31/2021/NĐ-CP ngày 05/3/2021: its own year says otherwise
-        m.tail = replace(m.tail, date=t.date, date_text=t.date_text, year=t.year, body=t.body, body_text=t.body_text,
-                         body_level=t.body_level, province=t.province, unit=t.unit, term=t.term, problems=[])
+        m.tail = replace(m.tail, date=t.date, date_text=t.date_text, year=t.year, **_body_of(t), term=t.term, problems=[])
 
 
 def _merge(text: str, mentions: list[Mention], doc: dict, warnings: list[dict]) -> list[dict]:
