@@ -53,6 +53,8 @@ _OF_TABLE_BODY = re.compile(r"^\s*CỦA\s+(?P<body>[^\n]+)$", re.M)
 OF_BODY = re.compile(r"^\s*(?:CỦA\s+)?(?P<body>BAN CHẤP HÀNH ĐẢNG BỘ (?:TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN)"
                      rf"|BAN THƯỜNG VỤ {_COMMITTEE}|THƯỜNG TRỰC {_COMMITTEE}|{_COMMITTEE})(?P<rest>[^\n]*)$", re.M)
 _ANNEX_CAPTION, _SIGN_FOR = LineScan(ANNEX_CAPTION), LineScan(SIGN_FOR)  # see loaders.linescan
+# The words an opening paragraph starts with: not a title's
+_OPENING_WORDS = re.compile(r"(?:Thực hiện|Căn cứ|Để|Trên cơ sở|Theo)\b")
 TERM_IN = re.compile(r"\(\s*(?:khóa|khoá)\s+(?P<t>[IVXLC]+|\d+)\s*\)", re.I)
 
 
@@ -203,9 +205,9 @@ def _title_block(text: str, z: Zones, doc: dict) -> None:
             if set(s) <= set("-–_=*. "):
                 break
             if lines and (s[0].isupper() and not lines[-1].endswith((",", "-", "và"))) and not s.startswith("nhiệm kỳ"):
-                if re.match(r"^(Thực hiện|Căn cứ|Để|Trên cơ sở|Theo)\b", s):
+                if _OPENING_WORDS.match(s):
                     break
-            if not lines and s.endswith(":") and re.match(r"^(Thực hiện|Căn cứ|Để|Trên cơ sở|Theo)\b", s):
+            if not lines and s.endswith(":") and _OPENING_WORDS.match(s):
                 break     # the opening paragraph ("… ban hành Kế hoạch như sau:") right under the heading
             lines.append(s)
             if len(" ".join(lines)) > 400:
