@@ -797,8 +797,12 @@ def _canonical_agency(name: str, province: str | None) -> str:
 
 
 @cache
-def _collective_words() -> frozenset[str]:
-    return frozenset(fold(r["word"]) for r in table("agency_heads") if r["kind"] == "collective")
+def _collective_rx() -> re.Pattern[str]:
+    """A name made only of the collective words of ``agency_heads.tsv``, folded, with commas,
+    semicolons or spaces between them."""
+    words = sorted({fold(r["word"]) for r in table("agency_heads") if r["kind"] == "collective"}, key=len, reverse=True)
+    alt = "|".join(re.escape(w) for w in words)
+    return re.compile(rf"(?:(?:{alt})(?![^\s,;])[\s,;]*)+")
 
 
 @lru_cache(maxsize=1 << 14)
@@ -808,10 +812,7 @@ def _collective(name: str) -> bool:
     >>> _collective("Chính quyền các cấp"), _collective("Cơ quan, đơn vị"), _collective("Sở Nội vụ")
     (True, True, False)
     """
-    rest = " " + re.sub(r"[,;\s]+", " ", fold(name)) + " "
-    for w in sorted(_collective_words(), key=len, reverse=True):
-        rest = rest.replace(f" {w} ", " ").replace(f" {w} ", " ")
-    return not rest.strip()
+    return _collective_rx().fullmatch(fold(name).strip(" ,;")) is not None
 
 
 @lru_cache(maxsize=1 << 14)
@@ -1656,10 +1657,7 @@ class Partition:
 
     def links(self) -> dict[str, tuple[str, ...]]:
         """Each file's :func:`province_links`, what the build joins partitions by."""
-        by_file: dict[str, list[_Mention]] = defaultdict(list)
-        for m in self._r.mentions:
-            by_file[m.source].append(m)
-        return {e["source"]: province_links(e, by_file[e["source"]]) for e in self.exts}
+        return file_links(self.exts, self._r.mentions)
 
     def resolve(self, glob: Globals) -> Corpus:
         r, exts = self._r, self.exts
@@ -1758,6 +1756,14 @@ def province_links(ext: dict, mentions: Iterable[_Mention]) -> tuple[str, ...]:
     return (own, *sorted(others))
 
 
+def file_links(exts: Iterable[dict], mentions: Iterable[_Mention]) -> dict[str, tuple[str, ...]]:
+    """Each file's :func:`province_links`, from the mentions read in all of ``exts``."""
+    by_file: dict[str, list[_Mention]] = defaultdict(list)
+    for m in mentions:
+        by_file[m.source].append(m)
+    return {str(e.get("source") or ""): province_links(e, by_file[str(e.get("source") or "")]) for e in exts}
+
+
 def joined_partitions(links: Mapping[str, Sequence[str]]) -> dict[str, str]:
     """Each file's partition from its :func:`province_links`: the provinces linked by citations
     are one partition (a document of Hải Dương's TU cited from Hải Phòng is resolved with Hải
@@ -1795,15 +1801,12 @@ def partition_provinces(key: str) -> frozenset[str]:
 def split_partitions(exts: Iterable[dict]) -> dict[str, list[dict]]:
     """Extractions by partition (:func:`joined_partitions`), each list sorted by source."""
     exts = sorted((e for e in exts if e), key=lambda e: str(e.get("source") or ""))
-    links = {}
-    for i, e in enumerate(exts):
-        r = _Resolver(partition=True)
-        r.collect([e])
-        links[i] = province_links(e, r.mentions)
-    keys = joined_partitions(links)
+    r = _Resolver(partition=True)
+    r.collect(exts)
+    keys = joined_partitions(file_links(exts, r.mentions))
     parts: dict[str, list[dict]] = defaultdict(list)
-    for i, e in enumerate(exts):
-        parts[keys[i]].append(e)
+    for e in exts:
+        parts[keys[str(e.get("source") or "")]].append(e)
     return dict(sorted(parts.items()))
 
 
