@@ -185,7 +185,6 @@ class _Walker:
         return table_lines(grid)
 
 
-
 @register_reader(".docx", ".docm", ".dotx")
 def read_docx(path: str) -> SourceText:
     """Read a DOCX body (paragraphs and tables in document order) into TAB-row text."""
