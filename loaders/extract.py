@@ -357,8 +357,7 @@ def _type_and_issuer(m: Mention) -> tuple:
 def _listed_after(text: str, prev: Mention, m: Mention) -> bool:
     t = prev.tail
     bare = t is None or not (t.date or t.year or t.body or t.term or t.subject)
-    return (bare and _type_and_issuer(prev) == _type_and_issuer(m)
-            and LIST_GAP.fullmatch(text, prev.end, m.start) is not None)
+    return bare and _in_one_list(text, prev, m, prev.end)
 
 
 def _dated_before(text: str, prev: Mention, m: Mention) -> bool:
@@ -366,8 +365,13 @@ def _dated_before(text: str, prev: Mention, m: Mention) -> bool:
     comma or "và" stands between it and ``m``, of the same type and issuer."""
     t = prev.tail
     return (t is not None and bool(t.date or t.year) and not (t.body or t.term or t.subject)
-            and _type_and_issuer(prev) == _type_and_issuer(m)
-            and LIST_GAP.fullmatch(text, t.end, m.start) is not None)
+            and _in_one_list(text, prev, m, t.end))
+
+
+def _in_one_list(text: str, prev: Mention, m: Mention, at: int) -> bool:
+    """``prev`` and ``m`` have one type and issuer, and only a list's separator stands between
+    ``at`` (where ``prev``'s citation ends) and ``m``."""
+    return _type_and_issuer(prev) == _type_and_issuer(m) and LIST_GAP.fullmatch(text, at, m.start) is not None
 
 
 def _body_of(t: Tail) -> dict:
