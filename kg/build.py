@@ -268,8 +268,10 @@ def _resolve_piece_now(key: str, files: list[tuple[str, str]], out: Path, base: 
 def _finish_piece(lines: list[bytes], ttl: Path, shacl: bool) -> PieceCheck | None:
     """What a written piece still needs: its Turtle twin, and the check of the shapes on it (when
     ``shacl``). From the lines, not the file: the build may rename the file meanwhile."""
-    dump_turtle(ttl.parent, ttl, PREFIXES, ntriples=b"\n".join(lines))
-    return check_piece([line.decode() for line in lines]) if shacl else None
+    data = b"\n".join(lines)
+    dump_turtle(ttl.parent, ttl, PREFIXES, ntriples=data)
+    # one decode of the piece, not one per line (a third of the check's time)
+    return check_piece(data.decode().split("\n") if data else []) if shacl else None
 
 
 class _Apart:

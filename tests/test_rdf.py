@@ -147,6 +147,11 @@ BREAKAGES = [
     (lambda g, st, d: g.remove((st, PROV.wasDerivedFrom, None)), "wasDerivedFrom minCount"),
     (lambda g, st, d: g.set((st, PROV.value, Literal(""))), "value minLength"),
     (lambda g, st, d: g.set((st, RDF.subject, Literal("43-NQ/TW"))), "subject nodeKind IRI"),
+    (lambda g, st, d: g.add((st, VK.end, Literal(999_999))), "end maxCount"),
+    (lambda g, st, d: g.add((d, VK.scope, Literal(1))), "scope datatype string"),
+    (lambda g, st, d: (g.add((d, RDF.type, VK.AmbiguousReference)), g.add((d, VK.candidate, d)),
+                       g.add((d, VK.candidate, doc("doc/central/NQ/21/2022"))),
+                       g.add((d, VK.ambiguous, Literal(False)))), "ambiguous hasValue"),
     # a value of sh:class that is not of the class: seen in its own piece and across pieces
     (lambda g, st, d: g.set((st, PROV.wasDerivedFrom, d)), "wasDerivedFrom class SourceFile"),
     (lambda g, st, d: g.add((d, VK.citedIn, URIRef(BASE + "nowhere"))), "citedIn class SourceFile"),
