@@ -250,11 +250,12 @@ def _resolve_piece_now(key: str, files: list[tuple[str, str]], out: Path, base: 
     lines = sorted_lines(own)
     del own
     piece = out / GRAPH_DIR / f"{piece_name(key)}.nt"
-    _write_lines(piece.with_suffix(".nt.new"), lines)
-    output = _Apart(_finish_piece, lines, piece.with_suffix(".ttl"), shacl, apart=pending is not None)
+    data, n_lines = _write_lines(piece.with_suffix(".nt.new"), lines), len(lines)
+    del lines
+    output = _Apart(_finish_piece, data, piece.with_suffix(".ttl"), shacl, apart=pending is not None)
     symbols, deep = part.global_reads()
     st = partition_state(out, key, corpus, docs, files, {f: mentions_digest(v) for f, v in by_file.items()},
-                         sorted(shared), len(lines), symbols, deep)
+                         sorted(shared), n_lines, symbols, deep)
     st.lineage_edges = edges
     st.source_provinces = provinces
     st.links = part.links()
@@ -265,10 +266,9 @@ def _resolve_piece_now(key: str, files: list[tuple[str, str]], out: Path, base: 
     return st
 
 
-def _finish_piece(lines: list[bytes], ttl: Path, shacl: bool) -> PieceCheck | None:
+def _finish_piece(data: bytes, ttl: Path, shacl: bool) -> PieceCheck | None:
     """What a written piece still needs: its Turtle twin, and the check of the shapes on it (when
-    ``shacl``). From the lines, not the file: the build may rename the file meanwhile."""
-    data = b"\n".join(lines)
+    ``shacl``). From its lines joined, not the file: the build may rename the file meanwhile."""
     dump_turtle(ttl.parent, ttl, PREFIXES, ntriples=data)
     # one decode of the piece, not one per line (a third of the check's time)
     return check_piece(data.decode().split("\n") if data else []) if shacl else None
@@ -331,9 +331,15 @@ def sorted_lines(lines: Iterable[str]) -> list[bytes]:
     return out
 
 
-def _write_lines(path: Path, lines: list[bytes]) -> None:
+def _write_lines(path: Path, lines: list[bytes]) -> bytes:
+    """Write sorted lines as an N-Triples file; returns them joined (the Turtle and the shape
+    check read that, not a join of their own: a piece is hundreds of MB at 10k documents)."""
+    data = b"\n".join(lines)
     with open(path, "wb") as fh:
-        fh.write(b"\n".join(lines) + b"\n" if lines else b"")
+        if data:
+            fh.write(data)
+            fh.write(b"\n")
+    return data
 
 
 def graph_files(out: str | Path, suffix: str = "nt") -> list[Path]:
@@ -532,12 +538,12 @@ def _build(paths: Iterable[str | Path], out: Path, jsonld: bool, jobs: int, base
                     lineage_edges=edges, source_provinces={f: p for st in states.values()
                                                            for f, p in st.source_provinces.items()})
         ordered = sorted_lines(lines)
-        _write_lines(global_nt.with_suffix(".nt.new"), ordered)
-        global_output = _Apart(_finish_piece, ordered, global_nt.with_suffix(".ttl"), shacl, apart=jobs > 1)
+        data = _write_lines(global_nt.with_suffix(".nt.new"), ordered)
+        global_output = _Apart(_finish_piece, data, global_nt.with_suffix(".ttl"), shacl, apart=jobs > 1)
         counts = write_report_part(out, GLOBAL_PIECE, "Central and State documents", shared.quality, [], shared.documents)
         n_docs = len(shared.documents)
         _save_global_summary(out, {"triples": len(lines), "documents": n_docs, "counts": counts})
-        del lines, shared, ordered
+        del lines, shared, ordered, data
         changed = [global_nt]
     else:
         changed = []
