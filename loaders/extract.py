@@ -24,7 +24,7 @@ from loaders.classify import chain_cue, coordinated, cue_before, issues_cue, str
 from loaders.agencies import extract_agencies
 from loaders.find import SymbolMatch, all_symbols
 from loaders.identity import document_identity
-from loaders.parse import Noun, Tail, noun_before, parse_tail, term_for_date
+from loaders.parse import Noun, Tail, genre_nouns, noun_before, parse_tail, term_for_date
 from loaders.planned import drafted_at, extract_planned
 from loaders.segment import Zones, zones
 from loaders.tables import table
@@ -37,7 +37,6 @@ ALIAS_BEFORE = re.compile(r"(?:viết tắt|gọi tắt)\s+là\s*$", re.I)
 # ALIAS_BEFORE spelled backwards, matched at the start of the reversed window: whether one
 # ends at the window's end, found in one try instead of a try at every offset.
 ALIAS_BEFORE_REVERSED = re.compile(r"\s*àl\s+(?:tắt tếiv|tắt iọg)", re.I)
-GENRE_IN_GAP = re.compile(r"(?<![\w])(?:Chương trình|Kế hoạch|Nghị quyết|Đề án|Quy định|Quy chế|Chỉ thị|Kết luận|Quyết định)\b")
 ISSUING_VERB = re.compile(r"(?:ban hành|sửa đổi|bổ sung|cập nhật)[^.;]{0,25}$", re.I)
 # Type codes a genre noun may legitimately carry besides its own (Quy định: QĐ, QĐi, QyĐ).
 COMPATIBLE = {"QĐ": {"QĐ", "QĐi", "QyĐ"}, "TT": {"TT", "TTLT"}}
@@ -305,11 +304,17 @@ def _names_self(label: str, doc: dict) -> bool:
     return bool(rest) and title.startswith(rest)
 
 
+@cache
+def _genre_in_gap() -> re.Pattern[str]:
+    """A genre noun as written, capitalized: a document named in the gap between two citations."""
+    return re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, genre_nouns()))})\b")
+
+
 def _chain_in_gap(gap: str) -> str | None:
     rel = chain_cue(gap)
     if rel is None:
         return None
-    for g in GENRE_IN_GAP.finditer(gap):
+    for g in _genre_in_gap().finditer(gap):
         if not ISSUING_VERB.search(gap[:g.start()]):
             return None  # another (unnumbered) document stands between the two
     return rel

@@ -16,8 +16,8 @@ import re
 from functools import cache, lru_cache
 
 from loaders.find import find_symbols
-from loaders.parse import (DATE_NUMERIC, DATE_WORDS, _body_rx, body_index, fold, make_date, noun_before, parse_tail,
-                           term_label)
+from loaders.parse import (DATE_NUMERIC, DATE_WORDS, _body_rx, body_index, fold, genre_nouns, make_date, noun_before,
+                           parse_tail, term_label)
 from loaders.linescan import LineScan
 from loaders.segment import ANNEX_CAPTION, Zones, zones
 from loaders.tables import issuer_codes, phrases_pattern, province_spellings, table
@@ -350,8 +350,7 @@ def _body_from_signature(doc: dict, level: str = "tỉnh") -> str | None:
 @cache
 def _issuing_in_opening_rx() -> re.Pattern[str]:
     alt = phrases_pattern(r["phrase"] for r in table("bodies") if r["level"] != "central")
-    genres = "|".join(re.escape(g) for g in ("Chương trình", "Kế hoạch", "Nghị quyết", "Đề án", "Quy định",
-                                              "Quy chế", "Chỉ thị", "Kết luận", "Hướng dẫn", "Quyết định"))
+    genres = "|".join(map(re.escape, genre_nouns()))
     return re.compile(rf"(?<!\w)(?P<body>{alt})\s+(?:ban hành|xây dựng)\s+(?:{genres})\b")
 
 

@@ -109,6 +109,17 @@ def _noun_before_rx() -> re.Pattern[str]:
 
 
 @cache
+def genre_nouns() -> tuple[str, ...]:
+    """The genre nouns as written, longest first (``doc_nouns.tsv`` less the type codes written as
+    nouns): what names a document in prose ("… ban hành Kế hoạch …").
+
+    >>> "Kế hoạch" in genre_nouns() and "KH" not in genre_nouns()
+    True
+    """
+    return tuple(sorted((r["noun"] for r in table("doc_nouns") if r["noun"] != r["code"]), key=len, reverse=True))
+
+
+@cache
 def noun_codes() -> dict[str, tuple[str, str]]:
     """lower-cased noun -> (type code, ontology class)."""
     return {r["noun"].lower(): (r["code"], r["class"]) for r in table("doc_nouns")}
