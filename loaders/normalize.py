@@ -598,6 +598,54 @@ def _pass_spaces(doc: _Doc) -> None:
         doc.apply(regions)
 
 
+# --------------------------------------------------------------------------- Markdown
+
+# What a converter (pandoc, a DOCX-to-Markdown export) writes around the text: ATX heading
+# marks, pipe tables with their separator row, and backslash escapes of punctuation.
+_MD_HEADING = re.compile(r"(?m)^[ \t]{0,3}#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
+_MD_TABLE_ROW = re.compile(r"(?m)^[ \t]*\|.*\|[ \t]*$")
+_MD_SEPARATOR = re.compile(r"[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)+(?:[ \t]*:?-{3,}:?[ \t]*)?")
+_MD_ESCAPE = re.compile(r"(?m)\\(?:([!-/:-@\[-`{-~])|$)")    # a backslash at a line end: a hard break
+
+
+def _md_heading(m: re.Match) -> tuple[str, list[int]]:
+    """A heading's text without its marks, each character mapped back to itself."""
+    a = m.start(1) - m.start()
+    return m.group(1), list(range(a, a + len(m.group(1))))
+
+
+def _md_row(line: str) -> tuple[str, list[int]]:
+    """A pipe table row as the tab-separated cells the task reader takes (a PDF's and a DOCX's
+    rows are read so), and where each of its characters stands in the row (a tab: its pipe)."""
+    bars = [i for i, c in enumerate(line) if c == "|" and (i == 0 or line[i - 1] != "\\")]
+    out, rel = [], []
+    for a, b in zip(bars, bars[1:]):
+        cell = line[a + 1:b]
+        lead = len(cell) - len(cell.lstrip())
+        cell = cell.strip()
+        if out:
+            out.append("\t")
+            rel.append(a)
+        out.append(cell)
+        rel.extend(range(a + 1 + lead, a + 1 + lead + len(cell)))
+    return "".join(out), rel
+
+
+def _pass_markdown(doc: _Doc) -> None:
+    doc.count("markdown headings", doc.sub(_MD_HEADING, _md_heading))
+    if "|" in doc.text:
+        text, regions = doc.text, []
+        for m in _MD_TABLE_ROW.finditer(text):
+            if _MD_SEPARATOR.fullmatch(m.group()):       # the row under the header goes, with its line
+                regions.append((m.start(), min(m.end() + 1, len(text)), ""))
+            else:
+                regions.append((m.start(), m.end(), *_md_row(m.group())))
+        doc.apply(regions)
+        doc.count("markdown table rows", len(regions))
+    if "\\" in doc.text:
+        doc.sub(_MD_ESCAPE, lambda m: (m.group(1), [1]) if m.group(1) else "")
+
+
 # --------------------------------------------------------------------------- public API
 
 def _run(raw: str, track: bool, fmt: str | None = None) -> _Doc:
@@ -608,6 +656,8 @@ def _run(raw: str, track: bool, fmt: str | None = None) -> _Doc:
         _pass_characters(doc)
         _pass_tone_marks(doc)
     _pass_tone_fold(doc)
+    if fmt == "md":
+        _pass_markdown(doc)
     _pass_lines(doc, wrapped=fmt == "pdf")
     _pass_markup(doc)
     _pass_spaces(doc)

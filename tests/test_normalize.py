@@ -236,3 +236,53 @@ def test_emphasis_spans_map_to_marked_source(path):
 def test_normalize_string_matches_normalize():
     raw = C000[:3000]
     assert normalize_string(raw) == norm(raw).text
+
+
+# --------------------------------------------------------------------------- Markdown
+
+# c001's heading and its first task row, as a DOCX-to-Markdown converter writes them
+ROW_1 = ("Tổ chức quán triệt đến cán bộ, đảng viên, đoàn viên, hội viên và Nhân dân Nghị quyết số 43-NQ/TW ngày "
+         "24/11/2023 của Ban Chấp hành Trung ương Đảng (khóa XIII)")
+MD_PLAN = (
+    "# CHƯƠNG TRÌNH HÀNH ĐỘNG\n\n"
+    "## CỦA BAN CHẤP HÀNH ĐẢNG BỘ TỈNH (KHOÁ XVII) ##\n\n"
+    "thực hiện Nghị quyết số 43-NQ/TW ngày 24/11/2023 Hội nghị lần thứ tám\n"
+    "Ban Chấp hành Trung ương Đảng khóa XIII về tiếp tục phát huy truyền thống,\n"
+    "sức mạnh đại đoàn kết toàn dân tộc, xây dựng đất nước ta ngày càng phồn vinh, hạnh phúc\n\n"
+    "Thực hiện Nghị quyết số 43-NQ/TW ngày 24/11/2023 của Ban Chấp hành Trung ương Đảng khóa XIII; Ban Chấp hành "
+    "Đảng bộ tỉnh khóa XVII xây dựng Chương trình hành động thực hiện như sau:\n\n"
+    "| TT | Nội dung nhiệm vụ | Tổ chức, cơ quan chủ trì tham mưu | Tổ chức, cơ quan phối hợp (hoặc tham gia) "
+    "| Thời gian hoàn thành |\n"
+    "|:---|-------------------|:---------------------------------:|---|---|\n"
+    f"| 1 | {ROW_1} | Các cấp ủy, tổ chức đảng | Ban Dân vận Tỉnh ủy | Quý I/2024 |\n"
+    "\n1\\. Quán triệt Nghị quyết số 43\\-NQ/TW \\#2\\\n"
+    "đến cán bộ, đảng viên\n")
+
+
+def test_markdown_headings_tables_and_escapes():
+    t = norm(MD_PLAN, fmt="md")
+    lines = t.text.split("\n")
+    assert lines[:2] == ["CHƯƠNG TRÌNH HÀNH ĐỘNG", "CỦA BAN CHẤP HÀNH ĐẢNG BỘ TỈNH (KHÓA XVII)"]
+    assert lines[-3:] == [
+        "TT\tNội dung nhiệm vụ\tTổ chức, cơ quan chủ trì tham mưu\tTổ chức, cơ quan phối hợp (hoặc tham gia)"
+        "\tThời gian hoàn thành",
+        f"1\t{ROW_1}\tCác cấp ủy, tổ chức đảng\tBan Dân vận Tỉnh ủy\tQuý I/2024",
+        "1. Quán triệt Nghị quyết số 43-NQ/TW #2 đến cán bộ, đảng viên"]   # a hard break is a line break
+    # each cell maps back to its place in the row, a tab to its pipe, an escaped character to itself
+    assert source_of(t, MD_PLAN, "Ban Dân vận Tỉnh ủy\tQuý") == "Ban Dân vận Tỉnh ủy | Quý"
+    a = t.text.rindex("43-NQ/TW")
+    assert MD_PLAN[t.to_source(a):t.to_source(a + 8)].rstrip() == "43\\-NQ/TW"
+    # the same text read as plain text keeps its marks: they are Markdown's only in a .md file
+    assert norm(MD_PLAN).text.startswith("# CHƯƠNG TRÌNH")
+
+
+def test_a_markdown_plan_gives_its_title_and_tasks(tmp_path):
+    from loaders.extract import extract_path
+
+    (tmp_path / "ctr.md").write_text(MD_PLAN, encoding="utf-8")
+    rec = extract_path(str(tmp_path / "ctr.md"))
+    assert rec["document"]["doc_kind"] == "Chương trình hành động"
+    assert rec["document"]["title"].startswith("thực hiện Nghị quyết số 43-NQ/TW")
+    assert [(r["tt"], r["lead"], r["cooperating"], r["deadline"]) for r in rec["tasks"]] == [
+        ("1", "Các cấp ủy, tổ chức đảng", "Ban Dân vận Tỉnh ủy", "Quý I/2024")]
+    assert rec["tasks"][0]["references"] == ["43-NQ/TW"]
