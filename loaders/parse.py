@@ -244,20 +244,38 @@ DATE_LEAD = re.compile(r"\s*,?\s*\(?\s*(?:(?:được\s+)?ban hành\s+)?(?:ngày
 # tướng Chính phủ phê duyệt Chương trình Chuyển đổi số quốc gia …"), is the subject as a whole
 ABOUT = re.compile(r"\s*,?\s*(?:\*\s*)?(?:(?:(?:quy định|hướng dẫn)(?:\s+chi tiết)?\s+)?(?:về|ve)\s+(?:việc\s+)?"
                    r"|(?=một số vấn đề\s+về\s)|(?=phê duyệt\s))", re.I)
-# Where a subject clause ends: clause punctuation, a cell or paragraph break, a parenthesis that
-# opens an alias ("(sau đây viết tắt là …)"), a sentence end.
+# Where a subject clause ends: clause punctuation, a cell or paragraph break, the next citation
+# (a genre noun and its number), a parenthesis that opens an alias ("(sau đây viết tắt là …)"),
+# a sentence end, the list of members a decision names (", gồm các đồng chí …").
 # An opening's main clause after the cited document ("…, Ban Thường vụ Tỉnh ủy ban hành Kế hoạch …")
 # ends its subject too (case-sensitive: the body's name is capitalized).
 _MAIN_CLAUSE = (r",\s+(?=(?-i:Ban|Thường trực|(?:Tỉnh|Thành|Huyện|Đảng) (?:ủy|uỷ)|Đảng đoàn|(?:Ủy|Uỷ) ban)\b"
                 r"[^,;.\n]{0,60}?\s(?:ban hành|xây dựng|đề ra|thống nhất|yêu cầu|chỉ đạo|quyết định|triển khai)\b)")
-SUBJECT_END = re.compile(_MAIN_CLAUSE + r"|[;\t\n]|,?\s+(?:và\s+)?(?=(?:Nghị quyết|Chỉ thị|Kết luận|Quyết định|Quy định|Kế hoạch|Chương trình|Đề án|Hướng dẫn)\s+(?:số\s+)?\d)|,\s+(?=Chương trình mục tiêu|Chiến lược|Đề án )|\(\s*\*?\s*(?:sau đây|gọi tắt|viết tắt)|\.(?=\s+[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ\-–])|\.\s*$|\s+-\s+(?=[A-ZĐ])", re.I)
 
 
-# SUBJECT_END as the engine can scan it: every alternative opens with one of ``;\t\n,(.`` or a
-# space, so a pattern that opens with that class skips in C to the next candidate, and the
-# lookbehind (one character back, then SUBJECT_END ahead) tries the real pattern there; the
-# match starts where SUBJECT_END's would (only its start is used).
-_SUBJECT_END_SCAN = re.compile(rf"[;\t\n,(.\s](?<=(?={SUBJECT_END.pattern})[\s\S])", SUBJECT_END.flags)
+@cache
+def subject_end_rx() -> re.Pattern[str]:
+    """Where a cited document's subject ends (see above).
+
+    >>> text = "về thành lập Ban Chỉ đạo trên địa bàn tỉnh, gồm các đồng chí có tên sau."
+    >>> text[:subject_end_rx().search(text).start()]
+    'về thành lập Ban Chỉ đạo trên địa bàn tỉnh'
+    """
+    genres = "|".join(map(re.escape, genre_nouns()))
+    return re.compile(_MAIN_CLAUSE + rf"|[;\t\n]|,?\s+(?:và\s+)?(?=(?:{genres})\s+(?:số\s+)?\d)"
+                      r"|,\s+(?=Chương trình mục tiêu|Chiến lược|Đề án )|,\s+(?=(?:bao\s+)?gồm\s)"
+                      r"|\(\s*\*?\s*(?:sau đây|gọi tắt|viết tắt)|\.(?=\s+[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ\-–])|\.\s*$|\s+-\s+(?=[A-ZĐ])",
+                      re.I)
+
+
+@cache
+def _subject_end_scan() -> re.Pattern[str]:
+    r""":func:`subject_end_rx` as the engine can scan it: every alternative opens with one of
+    ``;\t\n,(.`` or a space, so a pattern that opens with that class skips in C to the next
+    candidate, and the lookbehind (one character back, then the real pattern ahead) tries it
+    there; the match starts where the real pattern's would (only its start is used)."""
+    end = subject_end_rx()
+    return re.compile(rf"[;\t\n,(.\s](?<=(?={end.pattern})[\s\S])", end.flags)
 
 
 @dataclass
@@ -362,7 +380,7 @@ def parse_tail(text: str, pos: int, limit: int | None = None, nested: bool = Fal
     a = None if nested else ABOUT.match(text, pos, limit)
     if a:
         s_start = a.end()
-        e = _SUBJECT_END_SCAN.search(text, s_start, min(limit, s_start + 400))
+        e = _subject_end_scan().search(text, s_start, min(limit, s_start + 400))
         s_end = e.start() if e else min(limit, s_start + 400)
         subject = text[s_start:s_end].strip().strip("*\"“”").strip(" ,.")
         cue = _trailing_cue().search(subject) if e is not None else None

@@ -752,3 +752,17 @@ def test_a_document_named_between_two_citations_breaks_their_chain(between):
     rec = extract_text(text)
     assert {r["symbol"] for r in rec["references"]} == {"15-KH/TU", "21-NQ/TW"}
     assert rec["chain_edges"] == []
+
+
+@pytest.mark.parametrize("after, subject", [
+    # a decision's article names the members after the resolution it serves
+    (", gồm các đồng chí có tên sau.", "đột phá phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số quốc gia"),
+    # the next citation, of any genre of doc_nouns.tsv (a Nghị định was read as part of the subject)
+    (" và Nghị định số 13/2023/NĐ-CP ngày 17/4/2023 của Chính phủ.",
+     "đột phá phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số quốc gia"),
+])
+def test_a_subject_ends_where_the_sentence_goes_on_to_something_else(after, subject):
+    text = ("Điều 1. Thành lập Ban Chỉ đạo thực hiện Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị về đột phá "
+            "phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số quốc gia" + after)
+    tail = parse_tail(text, text.index("57-NQ/TW") + len("57-NQ/TW"))
+    assert tail.body == "Bộ Chính trị" and tail.subject == subject
