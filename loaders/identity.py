@@ -30,7 +30,10 @@ _COMMITTEE_CODES = frozenset({"TW", "TU", "HU", "QU", "ThU", "ĐU"})
 SO_LINE = re.compile(r"^[ \t*]*Số\s*:?\s*(?P<rest>[^\n]*)$", re.M | re.I)
 BLANK_SYMBOL = re.compile(r"^\s*(?:[.…_]+|\s{2,})?\s*[-–]\s*(?P<type>[A-Za-zĐđ]{1,5})\s*/\s*(?P<iss>[A-Za-zĐđ]{1,9})", re.I)
 HEADING_LINE = re.compile(r"^[ \t*]*(?P<line>[^\n]+)$", re.M)
-SIGN_FOR = re.compile(r"^[ \t*]*(?P<cap>T/M|T\.M\.?|TM\.?|K/T|KT\.?|Q\.\s?)\s*(?P<org>[^\n*]+?)\**\s*$", re.M)
+# signing capacities: T/M (thay mặt), K/T (ký thay), Q. (quyền), T/L (thừa lệnh), T/UQ (thừa ủy quyền)
+SIGN_FOR = re.compile(r"^[ \t*]*(?P<cap>T/M|T\.M\.?|TM\.?|K/T|KT\.?|Q\.\s?|T/L|T\.L\.?|TL\.|T/UQ|TUQ\.?)"
+                      r"\s*(?P<org>[^\n*]+?)\**\s*$", re.M)
+_CAPACITY = {"TM": "T/M", "TL": "T/L", "TUQ": "T/UQ"}
 PERSON = re.compile(r"^[ \t*]*(?P<name>(?:[A-ZĐ][a-zà-ỹđ]* ){1,4}[A-ZĐ][a-zà-ỹđ]+)\s*\**\s*$", re.M)
 CITY_HEADER = re.compile(r"^[ \t*]*THÀNH\s+(?:ỦY|UỶ)\b", re.M)
 # A district's or commune's committee heads its documents with its name: "HUYỆN ỦY SƠN DƯƠNG",
@@ -50,8 +53,11 @@ _SIGNED_BY_SCAN = re.compile(rf"(?-i:[Kk\u212a])(?<=(?={SIGNED_BY.pattern})[\s\S
 _COMMITTEE = r"(?:(?:TỈNH|THÀNH|HUYỆN|QUẬN|THỊ)\s+(?:ỦY|UỶ)|ĐẢNG\s+(?:ỦY|UỶ)(?:\s+(?:XÃ|PHƯỜNG|THỊ\s+TRẤN))?)"
 # "CỦA <a body of bodies.tsv>" under the genre heading ("CỦA BỘ CHÍNH TRỊ"): see _table_body
 _OF_TABLE_BODY = re.compile(r"^\s*CỦA\s+(?P<body>[^\n]+)$", re.M)
-OF_BODY = re.compile(r"^\s*(?:CỦA\s+)?(?P<body>BAN CHẤP HÀNH ĐẢNG BỘ (?:TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN)"
-                     rf"|BAN THƯỜNG VỤ {_COMMITTEE}|THƯỜNG TRỰC {_COMMITTEE}|{_COMMITTEE})(?P<rest>[^\n]*)$", re.M)
+_OF_BODY_NAMES = (r"(?P<body>BAN CHẤP HÀNH ĐẢNG BỘ (?:TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN)"
+                  rf"|BAN THƯỜNG VỤ {_COMMITTEE}|THƯỜNG TRỰC {_COMMITTEE}|{_COMMITTEE})(?P<rest>[^\n]*)$")
+OF_BODY = re.compile(r"^\s*(?:CỦA\s+)?" + _OF_BODY_NAMES, re.M)
+# the same in sentence case, after "của" ("THÔNG BÁO KẾT LUẬN / của Ban Thường vụ Thành ủy về việc …")
+_OF_BODY_SENTENCE = re.compile(r"^\s*của\s+" + _OF_BODY_NAMES, re.M | re.I)
 _ANNEX_CAPTION, _SIGN_FOR = LineScan(ANNEX_CAPTION), LineScan(SIGN_FOR)  # see loaders.linescan
 # The words an opening paragraph starts with: not a title's
 _OPENING_WORDS = re.compile(r"(?:Thực hiện|Căn cứ|Để|Trên cơ sở|Theo)\b")
@@ -173,10 +179,11 @@ def _title_block(text: str, z: Zones, doc: dict) -> None:
         doc["doc_kind"] = noun
         doc["type"] = doc["type"] or code
         pos = g.end()
-        b = None if after else OF_BODY.match(zone, pos + 1) or _OF_TABLE_BODY.match(zone, pos + 1)
+        b = None if after else (OF_BODY.match(zone, pos + 1) or _OF_BODY_SENTENCE.match(zone, pos + 1)
+                                or _OF_TABLE_BODY.match(zone, pos + 1))
         if b:
             named = _table_body(b["body"])
-            if b.re is OF_BODY:
+            if b.re is not _OF_TABLE_BODY:
                 body = b["body"].lower()
                 part = next((p for p in COMMITTEE_PARTS if p in body), "")
                 doc["issuing_body"] = committee_body(part, _level_word(body))   # "CỦA BAN THƯỜNG VỤ THÀNH ỦY"
@@ -185,7 +192,7 @@ def _title_block(text: str, z: Zones, doc: dict) -> None:
             else:
                 b = None
         if b:
-            rest = b["rest"] if b.re is OF_BODY else b["body"][named[1]:]
+            rest = b["rest"] if b.re is not _OF_TABLE_BODY else b["body"][named[1]:]
             t = TERM_IN.search(rest)
             if t:
                 doc["term"] = term_label(t["t"])
@@ -286,7 +293,7 @@ def _signature(text: str, z: Zones, doc: dict) -> None:
             doc["signer"] = p["name"]
             break
     cap = m["cap"].replace(".", "").replace(" ", "")
-    doc["signing_capacity"] = f"{'T/M' if cap in ('T/M', 'TM') else cap} {_title_case(m['org'].strip())}"
+    doc["signing_capacity"] = f"{_CAPACITY.get(cap, cap)} {_title_case(m['org'].strip())}"
     doc["evidence"].append(f"{m.group(0).strip()} {title}")
 
 
@@ -331,7 +338,7 @@ def _body_from_signature(doc: dict, level: str = "tỉnh") -> str | None:
     'Ban Thường vụ Huyện ủy'
     """
     cap = (doc.get("signing_capacity") or "").lower()
-    org = re.sub(r"^(?:t/m|k/t|kt|q)\.?\s*", "", cap)
+    org = re.sub(r"^(?:t/m|k/t|kt|q|t/l|t/uq)\.?\s*", "", cap)
     named = _table_body(org)
     if named and named[1] == len(org) and not _COMMITTEE_ONLY.fullmatch(org):
         return named[0]                  # "T/M BỘ CHÍNH TRỊ"; a committee's part is named by the level below

@@ -390,6 +390,20 @@ _RULE_CHARS = frozenset("-–—_=*. ")
 _PLACE_DATE_LINE = re.compile(r"^[^\W\d_][^,\n]{1,30},\s*ngày\b[^\n]{0,30}năm\s+\d{4}\s*$")
 
 
+@lru_cache(maxsize=None)
+def _cue_then_citation() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A line that ends with a relation cue of ``relation_cues.tsv`` and a next line that opens
+    with a citation (a genre noun of ``doc_nouns.tsv``, a few words, its number): one sentence
+    wrapped between the verb and its object ("… về việc triển khai thực hiện / Kết luận số
+    127-KL/TW …" in a title block)."""
+    from loaders.tables import phrases_pattern, table
+
+    cues = {r["cue"] for r in table("relation_cues") if r["where"] not in ("filler", "barrier")}
+    nouns = {r["noun"] for r in table("doc_nouns") if r["noun"] != r["code"]}
+    return (re.compile(rf"(?:^|[\s,])(?:{phrases_pattern(cues)})$", re.I),
+            re.compile(rf"(?:{phrases_pattern(nouns)})\s+(?:\w+\s+){{0,3}}?(?:số\s*:?\s*)?\d"))
+
+
 def _should_join(prev: str, nxt: str, full_width: float | None = None) -> bool:
     """Is the break between two content lines a wrap inside a sentence?
 
@@ -429,6 +443,10 @@ def _should_join(prev: str, nxt: str, full_width: float | None = None) -> bool:
             return True
     if _is_caps_line(p):
         return False
+    if last.isalpha() and n[0].isupper():
+        cue_end, citation = _cue_then_citation()
+        if citation.match(n) and cue_end.search(p):
+            return True
     if n[0].islower():
         # in hard-wrapped text a line that stops short of half the width ended its paragraph,
         # even when the next starts in lower case (C. DỰ KIẾN's items "2. phát triển … và đô /

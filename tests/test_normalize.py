@@ -109,6 +109,11 @@ def test_wrapped_line_is_joined_c000():
     ("Thực hiện Nghị quyết số\n43-NQ/TW ngày 24/11/2023 của\nBan Chấp hành Trung ương",
      "Thực hiện Nghị quyết số 43-NQ/TW ngày 24/11/2023 của Ban Chấp hành Trung ương"),
     ("phát triển kinh tế -\nxã hội", "phát triển kinh tế - xã hội"),
+    # a relation cue does not end a line when a citation follows it: a title wrapped before its object
+    ("của Ban Thường vụ Thành ủy về việc triển khai thực hiện\nKết luận số 127-KL/TW ngày 28/02/2025",
+     "của Ban Thường vụ Thành ủy về việc triển khai thực hiện Kết luận số 127-KL/TW ngày 28/02/2025"),
+    ("Thực hiện\nKẾ HOẠCH SỐ 12", "Thực hiện\nKẾ HOẠCH SỐ 12"),
+    ("tổ chức thực hiện.\nKết luận số 21-KL/TW", "tổ chức thực hiện.\nKết luận số 21-KL/TW"),
     # the header's place and date end their line, though a title line in lower case may follow
     # (pdfminer gives a centred title before its heading at times)
     ("Lạng Sơn, ngày 14 tháng 3 năm 2025\nthực hiện Nghị quyết số 57-NQ/TW",

@@ -5,6 +5,7 @@ import pytest
 
 from loaders.extract import extract_text
 from loaders.find import find_symbols
+from loaders.normalize import normalize_string
 from loaders.parse import parse_tail
 
 
@@ -500,6 +501,9 @@ def test_the_issuing_body_of_a_central_or_an_agencys_document(text, province, bo
      "Ban Thường vụ Tỉnh ủy", "Phó Bí thư Thường trực", "T/M Ban Thường vụ"),
     ("K/T BÍ THƯ\nPHÓ BÍ THƯ\n\nHoàng Nghĩa Hiếu\n", "Tỉnh ủy", "Phó Bí thư", "K/T Bí thư"),
     ("T/M TỈNH UỶ\nBÍ THƯ\n\nThái Thanh Quý\n", "Ban Chấp hành Đảng bộ tỉnh", "Bí thư", "T/M Tỉnh ủy"),
+    # a notice signed by order ("thừa lệnh") by the head of the office, for the standing committee
+    ("T/L BAN THƯỜNG VỤ\nCHÁNH VĂN PHÒNG\n\nLê Văn Minh\n", "Ban Thường vụ Tỉnh ủy", "Chánh văn phòng",
+     "T/L Ban Thường vụ"),
 ])
 def test_the_signature_gives_body_title_and_capacity(signature, body, title, capacity):
     text = ("TỈNH ỦY NGHỆ AN\n*\nSố 12-KH/TU\nĐẢNG CỘNG SẢN VIỆT NAM\nNghệ An, ngày 10 tháng 7 năm 2025\n\nKẾ HOẠCH\n"
@@ -766,3 +770,19 @@ def test_a_subject_ends_where_the_sentence_goes_on_to_something_else(after, subj
             "phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số quốc gia" + after)
     tail = parse_tail(text, text.index("57-NQ/TW") + len("57-NQ/TW"))
     assert tail.body == "Bộ Chính trị" and tail.subject == subject
+
+
+def test_a_notice_names_its_body_in_sentence_case_under_its_heading():
+    # "THÔNG BÁO KẾT LUẬN / của Ban Thường vụ Thành ủy về việc …", the title wrapped before the
+    # citation it implements
+    text = ("ĐẢNG BỘ THÀNH PHỐ HÀ NỘI\nTHÀNH ỦY\n*\nSố 25-TB/TU\nĐẢNG CỘNG SẢN VIỆT NAM\n"
+            "Hà Nội, ngày 20 tháng 3 năm 2025\n\nTHÔNG BÁO KẾT LUẬN\n"
+            "của Ban Thường vụ Thành ủy về việc triển khai thực hiện\n"
+            "Kết luận số 127-KL/TW ngày 28/02/2025 của Bộ Chính trị, Ban Bí thư\n-----\n"
+            "Ngày 18/3/2025, Ban Thường vụ Thành ủy họp và kết luận như sau:\n1. Giao Ban Tổ chức Thành ủy chủ trì.\n")
+    rec = extract_text(normalize_string(text))
+    doc = rec["document"]
+    assert (doc["doc_kind"], doc["issuing_body"]) == ("Thông báo kết luận", "Ban Thường vụ Thành ủy")
+    assert doc["title"] == ("về việc triển khai thực hiện Kết luận số 127-KL/TW ngày 28/02/2025 của Bộ Chính trị, "
+                            "Ban Bí thư")
+    assert [(r["symbol"], r["relation"]) for r in rec["references"]] == [("127-KL/TW", "implements")]
