@@ -16,6 +16,10 @@ import re
 import unicodedata
 from functools import lru_cache
 
+# The capital letters of Vietnamese, for a character class ("[" + UPPER + "]"): a name or a place
+# may open with an accented one ("Phạm Đức Ấn", "Ân Thi, ngày …"), which [A-ZĐ] misses.
+UPPER = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
+
 # Legacy glyphs met in PDF text layers (domain guide §10.9).
 _LEGACY = str.maketrans({"\u01a2": "\u01af", "\u01a3": "\u01b0", "\u00d0": "\u0110", "\u00f0": "\u0111"})
 

@@ -16,6 +16,7 @@ import re
 from functools import cache, lru_cache
 
 from loaders.find import find_symbols
+from loaders.fold import UPPER
 from loaders.parse import (DATE_NUMERIC, DATE_WORDS, _body_rx, body_index, fold, genre_nouns, make_date, noun_before,
                            parse_tail, term_label)
 from loaders.linescan import LineScan
@@ -23,7 +24,7 @@ from loaders.segment import ANNEX_CAPTION, Zones, zones
 from loaders.tables import issuer_codes, phrases_pattern, province_spellings, table
 
 HEADER_CHARS = 1500
-_PLACE_DATE = re.compile(r"(?:^[ \t*]*|[ \t]{2,}|\t)(?P<place>[A-ZĐ][^\n,\t]{1,30}),\s*ngày\s*", re.M)
+_PLACE_DATE = re.compile(rf"(?:^[ \t*]*|[ \t]{{2,}}|\t)(?P<place>[{UPPER}][^\n,\t]{{1,30}}),\s*ngày\s*", re.M)
 # Issuer codes of a whole committee (TW: BCH, Bộ Chính trị or Ban Bí thư): the code alone does not
 # say which body of it issued the document
 _COMMITTEE_CODES = frozenset({"TW", "TU", "HU", "QU", "ThU", "ĐU"})
@@ -34,7 +35,7 @@ HEADING_LINE = re.compile(r"^[ \t*]*(?P<line>[^\n]+)$", re.M)
 SIGN_FOR = re.compile(r"^[ \t*]*(?P<cap>T/M|T\.M\.?|TM\.?|K/T|KT\.?|Q\.\s?|T/L|T\.L\.?|TL\.|T/UQ|TUQ\.?)"
                       r"\s*(?P<org>[^\n*]+?)\**\s*$", re.M)
 _CAPACITY = {"TM": "T/M", "TL": "T/L", "TUQ": "T/UQ"}
-PERSON = re.compile(r"^[ \t*]*(?P<name>(?:[A-ZĐ][a-zà-ỹđ]* ){1,4}[A-ZĐ][a-zà-ỹđ]+)\s*\**\s*$", re.M)
+PERSON = re.compile(rf"^[ \t*]*(?P<name>(?:[{UPPER}][a-zà-ỹđ]* ){{1,4}}[{UPPER}][a-zà-ỹđ]+)\s*\**\s*$", re.M)
 CITY_HEADER = re.compile(r"^[ \t*]*THÀNH\s+(?:ỦY|UỶ)\b", re.M)
 # A district's or commune's committee heads its documents with its name: "HUYỆN ỦY SƠN DƯƠNG",
 # "ĐẢNG ỦY XÃ MINH THANH" (the province's "ĐẢNG BỘ TỈNH …" line above it).
@@ -147,6 +148,8 @@ def document_identity(text: str, z: Zones | None = None) -> dict:
         doc["province"] = None          # "Hà Nội, ngày …" is where the centre sits, not a province's document
     if doc["issuing_body"] is None and code and doc["issuer_code"] not in _COMMITTEE_CODES:
         doc["issuing_body"] = code.get("body_vi") or None    # 14-HD/BTCTU: the Ban Tổ chức Tỉnh ủy
+        if doc["issuing_body"] and code.get("level") == "state":
+            doc["issuing_body"] = _state_body_level(head, doc["issuing_body"])
     if doc["issuing_body"] is None:
         doc["issuing_body"] = _party_unit_body(head, doc)
     if doc["issuing_body"] is None:
@@ -163,6 +166,18 @@ def document_identity(text: str, z: Zones | None = None) -> dict:
         y = re.search(r"năm\s+((?:19|20)\d\d)", head)
         doc["year"] = int(y.group(1)) if y and doc["is_draft"] else None
     return doc
+
+
+def _state_body_level(head: str, body: str) -> str:
+    r"""A State body named with its level by the header's next line ("ỦY BAN NHÂN DÂN / TỈNH QUẢNG
+    NINH": the Ủy ban nhân dân tỉnh), or as it was.
+
+    >>> _state_body_level("ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NINH\nSố: 215/KH-UBND", "Ủy ban nhân dân")
+    'Ủy ban nhân dân tỉnh'
+    """
+    m = re.search(rf"^[ \t*]*{re.escape(body.upper())}[ \t*]*\n[ \t*]*(TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN)\b",
+                  head, re.M)
+    return f"{body} {m.group(1).lower()}" if m else body
 
 
 def _title_block(text: str, z: Zones, doc: dict) -> None:

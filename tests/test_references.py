@@ -786,3 +786,24 @@ def test_a_notice_names_its_body_in_sentence_case_under_its_heading():
     assert doc["title"] == ("về việc triển khai thực hiện Kết luận số 127-KL/TW ngày 28/02/2025 của Bộ Chính trị, "
                             "Ban Bí thư")
     assert [(r["symbol"], r["relation"]) for r in rec["references"]] == [("127-KL/TW", "implements")]
+
+
+def test_names_and_places_that_open_with_an_accented_capital():
+    # a commune's header dated from the commune ("Ân Thi, ngày …"), a signer named "… Ấn": [A-ZĐ]
+    # missed both, and the document had no date and no signer
+    text = ("ĐẢNG BỘ TỈNH HƯNG YÊN\nĐẢNG ỦY XÃ ÂN THI\n*\nSố 05-KH/ĐU\nĐẢNG CỘNG SẢN VIỆT NAM\n"
+            "Ân Thi, ngày 10 tháng 9 năm 2025\n\nKẾ HOẠCH\nvề chuyển đổi số\n-----\nI. MỤC ĐÍCH\nTốt.\n\n"
+            "T/M ĐẢNG ỦY\nBÍ THƯ\n\nPhạm Đức Ấn\n")
+    doc = extract_text(text)["document"]
+    assert (doc["date"], doc["province"], doc["signer"]) == ("2025-09-10", "Hưng Yên", "Phạm Đức Ấn")
+
+
+def test_a_state_documents_body_takes_its_level_from_the_header():
+    text = ("ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NINH\nSố: 215/KH-UBND\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "Quảng Ninh, ngày 12 tháng 4 năm 2025\n\nKẾ HOẠCH\nTriển khai thực hiện Chương trình hành động số 45-CTr/TU "
+            "ngày 20/3/2025 của Ban Chấp hành Đảng bộ tỉnh\n\nCăn cứ Luật Tổ chức chính quyền địa phương ngày 19/02/2025;\n"
+            "I. MỤC ĐÍCH\nTốt.\n")
+    rec = extract_text(text)
+    assert (rec["document"]["symbol"], rec["document"]["issuing_body"]) == ("215/KH-UBND", "Ủy ban nhân dân tỉnh")
+    # a law cited with the day it was passed is read too (it ended only before punctuation or "và")
+    assert [(u["label"], u["relation"]) for u in rec["unnumbered"]] == [("Luật Tổ chức chính quyền địa phương", "based_on")]
