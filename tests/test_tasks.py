@@ -41,6 +41,10 @@ def test_header_words_give_column_roles():
     roles = header_roles(ISSUE_TABLE.split("\n")[0].split("\t"))
     assert roles == {0: "tt", 1: "content", 2: "lead", 3: "deadline", 4: "authority", 5: "resources", 6: "notes"}
     assert header_roles(["1", "Tiếp tục thực hiện", "Ban Tổ chức Tỉnh ủy", "Thường xuyên"]) is None
+    # the list of đề án of a provincial programme: the level it goes to ("Cấp trình") is no deadline
+    roles = header_roles(["STT", "Tên đề án, nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Cấp trình",
+                          "Thời gian trình", "Sản phẩm"])
+    assert roles == {0: "tt", 1: "content", 2: "lead", 3: "cooperating", 4: "authority", 5: "deadline", 6: "product"}
 
 
 def test_page_break_repeat_is_skipped_and_continued_row_joined():
