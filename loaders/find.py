@@ -67,8 +67,9 @@ def _pattern() -> re.Pattern[str]:
         rf"{num.format('pnum')}(?:\s*{d}\s*|\s+|){initial}(?P<ptype>(?i:{types}))\s*(?:/|{d})\s*(?P<piss>{letter}{{1,9}})(?![\w])"
     )
     # A leading digit (not a lookbehind) lets the regex engine skip to the next digit in C;
-    # ``\d(?<!X\d)`` tests the character before that digit exactly as ``(?<!X)\d`` did.
-    return re.compile(rf"\d(?<![\w/{re.escape(DASH)}.,]\d)(?:{law}|{state}|{party})")
+    # ``\d(?<!X\d)`` tests the character before that digit exactly as ``(?<!X)\d`` did. A number
+    # glued to "số" ("Nghị quyết số18-NQ/TW", a typing slip) starts there too.
+    return re.compile(rf"\d(?:(?<![\w/{re.escape(DASH)}.,]\d)|(?<=(?i:số)\d))(?:{law}|{state}|{party})")
 
 
 def _canon_type(code: str) -> str | None:

@@ -807,3 +807,14 @@ def test_a_state_documents_body_takes_its_level_from_the_header():
     assert (rec["document"]["symbol"], rec["document"]["issuing_body"]) == ("215/KH-UBND", "Ủy ban nhân dân tỉnh")
     # a law cited with the day it was passed is read too (it ended only before punctuation or "và")
     assert [(u["label"], u["relation"]) for u in rec["unnumbered"]] == [("Luật Tổ chức chính quyền địa phương", "based_on")]
+
+
+@pytest.mark.parametrize("text, symbol", [
+    ("Thực hiện Nghị quyết số18-NQ/TW ngày 25/10/2017 của Ban Chấp hành Trung ương Đảng khóa XII.", "18-NQ/TW"),
+    ("Căn cứ Quyết định Số1234/QĐ-UBND ngày 05/3/2021 của Ủy ban nhân dân tỉnh.", "1234/QĐ-UBND"),
+])
+def test_a_number_glued_to_so_is_read(text, symbol):
+    # "số18-NQ/TW": the space typed away; a digit right after a letter starts no symbol otherwise
+    (ref,) = extract_text(text)["references"]
+    assert ref["symbol"] == symbol and ref["date"] is not None
+    assert [m.symbol for m in find_symbols("tổng số18 đảng viên, mã x18-NQ/TW")] == []
