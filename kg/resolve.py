@@ -34,7 +34,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from rapidfuzz import fuzz, process
 
-from loaders.tables import DATA_DIR, table
+from loaders.tables import table
 
 # --------------------------------------------------------------------------- text helpers
 
@@ -875,18 +875,10 @@ def _agency_scope(name: str, province: str | None) -> str:
 
 @cache
 def _successor_rows() -> tuple[tuple[str, str, str], ...]:
-    path = DATA_DIR / "agency_successors.tsv"
-    if not path.exists():
-        return ()
-    rows = []
-    for r in table("agency_successors"):
-        keys = list(r)
-        old = r.get("old") or r.get("predecessor") or r.get("from") or r.get("name") or (r[keys[0]] if keys else "")
-        new = r.get("new") or r.get("successor") or r.get("to") or (r[keys[1]] if len(keys) > 1 else "")
-        prov = r.get("province") or ""
-        if old and new:
-            rows.append((agency_key_name(old), new, prov))
-    return tuple(rows)
+    from loaders.agencies import agency_successors
+
+    return tuple((agency_key_name(r["predecessor"]), r["successor"], r.get("province") or "")
+                 for r in agency_successors() if r.get("predecessor") and r.get("successor"))
 
 
 # --------------------------------------------------------------------------- resolve

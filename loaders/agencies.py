@@ -59,7 +59,7 @@ def agency_aliases() -> dict[str, str]:
     'Ban cán sự đảng Ủy ban nhân dân tỉnh'
     """
     out: dict[str, str] = {}
-    for r in table("agencies"):
+    for r in agency_rows():
         names = [r["canonical"]] + [a.strip() for a in r.get("aliases", "").split("|") if a.strip()]
         for name in names:
             for v in _variants(fold(name)):
@@ -67,16 +67,56 @@ def agency_aliases() -> dict[str, str]:
     return out
 
 
+# A centrally-run city's party committee is its Thành ủy, and its organs are named after it
+# ("Ban Tổ chức Thành ủy", "Ban Chấp hành Đảng bộ thành phố"); same code TU, same organs.
+_CITY_TWIN = (("Tỉnh ủy", "Thành ủy"), ("Tỉnh uỷ", "Thành uỷ"), ("Đảng bộ tỉnh", "Đảng bộ thành phố"),
+              ("ĐB tỉnh", "ĐB thành phố"))
+
+
+def _city_twin(name: str) -> str:
+    for a, b in _CITY_TWIN:
+        name = name.replace(a, b)
+    return name
+
+
+@cache
+def agency_rows() -> tuple[dict[str, str], ...]:
+    """The rows of ``agencies.tsv``, then the twin of each provincial row that names the
+    Tỉnh ủy, for a centrally-run city (Hà Nội, Hải Phòng …): "Ban Tổ chức Thành ủy".
+
+    >>> [r["canonical"] for r in agency_rows() if r["canonical"].startswith("Ban Tổ chức")]
+    ['Ban Tổ chức Trung ương', 'Ban Tổ chức Tỉnh ủy', 'Ban Tổ chức Thành ủy']
+    """
+    rows = list(table("agencies"))
+    known = {r["canonical"] for r in rows}
+    for r in list(rows):
+        twin = _city_twin(r["canonical"])
+        if r.get("level") == "province" and twin != r["canonical"] and twin not in known:
+            rows.append({**r, "canonical": twin, "aliases": _city_twin(r.get("aliases", ""))})
+            known.add(twin)
+    return tuple(rows)
+
+
 @cache
 def agency_info() -> dict[str, dict[str, str]]:
-    """Canonical name -> its row (level, kind) of ``agencies.tsv``."""
-    return {r["canonical"]: r for r in table("agencies")}
+    """Canonical name -> its row (level, kind) of ``agencies.tsv`` (:func:`agency_rows`)."""
+    return {r["canonical"]: r for r in agency_rows()}
 
 
 @cache
 def agency_successors() -> tuple[dict[str, str], ...]:
-    """Rows of ``agency_successors.tsv`` (predecessor, successor, date, evidence)."""
-    return table("agency_successors")
+    """Rows of ``agency_successors.tsv`` (predecessor, successor, date, evidence), and their twins
+    in a centrally-run city where both name the Tỉnh ủy (:func:`agency_rows`).
+
+    >>> [r["successor"] for r in agency_successors() if r["predecessor"] == "Ban Dân vận Thành ủy"]
+    ['Ban Tuyên giáo và Dân vận Thành ủy']
+    """
+    rows = list(table("agency_successors"))
+    for r in list(rows):
+        old, new = _city_twin(r["predecessor"]), _city_twin(r["successor"])
+        if old != r["predecessor"] and new != r["successor"]:
+            rows.append({**r, "predecessor": old, "successor": new})
+    return tuple(rows)
 
 
 def _trie_regex(words) -> str:

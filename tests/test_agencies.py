@@ -124,3 +124,18 @@ def test_successors_of_2025():
     assert ("Ban cán sự đảng Ủy ban nhân dân tỉnh", "Đảng ủy Ủy ban nhân dân tỉnh") in pairs
     known = set(agency_aliases().values())
     assert all(r["predecessor"] in known and r["successor"] in known for r in agency_successors())
+
+
+def test_a_centrally_run_citys_organs_are_named_after_its_thanh_uy():
+    # Hà Nội's task table: the organs of the Thành ủy are the Tỉnh ủy's, under the city's name
+    rows = extract_tasks("TT\tNội dung nhiệm vụ\tCơ quan chủ trì\tCơ quan phối hợp\tThời gian\n"
+                         "1\tRà soát, sắp xếp tổ chức bộ máy\tBan Tổ chức Thành ủy\tBan TG&DV Thành ủy; Văn phòng Thành ủy\t"
+                         "Quý I/2025\n")
+    assert [canonical_agency(n) for n in [rows[0]["lead"], *rows[0]["cooperating"].split("; ")]] == [
+        "Ban Tổ chức Thành ủy", "Ban Tuyên giáo và Dân vận Thành ủy", "Văn phòng Thành ủy"]
+    assert canonical_agency("Thành ủy") == "Ban Chấp hành Đảng bộ thành phố"
+    # and the 2025 merger of its two boards, as the Tỉnh ủy's
+    pairs = {(r["predecessor"], r["successor"]) for r in agency_successors()}
+    assert ("Ban Dân vận Thành ủy", "Ban Tuyên giáo và Dân vận Thành ủy") in pairs
+    known = set(agency_aliases().values())
+    assert all(r["predecessor"] in known and r["successor"] in known for r in agency_successors())
