@@ -10,7 +10,7 @@ from pathlib import Path
 import matplotlib
 import pytest
 from docx import Document
-from fpdf import FPDF
+from fpdf import FPDF, FontFace
 
 from loaders.load import iter_input_files, load_text
 from loaders.read import READERS, read_source, register_reader
@@ -146,6 +146,70 @@ def test_pdf_text_layer_is_read_and_normalized(tmp_path):
     b = a + len("Ban Chấp hành Trung ương Đảng khóa XIII")
     quote = src.raw[text.to_source(a):text.to_source(b)]
     assert " ".join(quote.split()) == "Ban Chấp hành Trung ương Đảng khóa XIII"
+
+
+# c001's task table, rows 3 to 8, as a ruled PDF table over two pages; the lead cell of 3 to 6
+# is merged in the source and left empty in these rows, as the PDF's text gives it
+C001_ROWS = [
+    ["TT", "Nội dung nhiệm vụ", "Tổ chức, cơ quan chủ trì tham mưu", "Tổ chức, cơ quan phối hợp (hoặc tham gia)",
+     "Thời gian hoàn thành"],
+    ["3", "Lãnh đạo đổi mới và nâng cao chất lượng các phiên giải trình, chất vấn của Hội đồng nhân dân, Thường trực "
+          "Hội đồng nhân dân. Mở rộng phạm vi tiếp xúc cử tri, tập trung vào những vấn đề cử tri quan tâm, tổ chức tiếp "
+          "xúc cử tri theo chuyên đề.", "Đảng đoàn Hội đồng nhân dân tỉnh",
+     "Đảng đoàn Ủy ban MTTQ tỉnh; các cơ quan, đơn vị liên quan", "Thường xuyên"],
+    ["4", "Giám sát việc giải quyết các kiến nghị chính đáng của Nhân dân trước, trong và sau các kỳ tiếp xúc cử tri; "
+          "theo dõi quá trình giải quyết kiến nghị.", "", "Đảng đoàn Ủy ban MTTQ tỉnh; các cơ quan, đơn vị liên quan",
+     "Định kỳ"],
+    ["5", "Tiếp tục thực hiện tốt Kết luận số 114-KL/TW ngày 14/7/2015 của Ban Bí thư về nâng cao hiệu lực hiệu quả "
+          "công tác dân vận của cơ quan Nhà nước các cấp.", "Ban cán sự đảng UBND tỉnh",
+     "Ban Dân vận Tỉnh ủy; các cơ quan liên quan", "Thường xuyên"],
+] + [[str(n), f"Nhiệm vụ số {n}: tổ chức lấy ý kiến của Mặt trận Tổ quốc và các tổ chức chính trị - xã hội, Nhân dân "
+      "tham gia xây dựng các chính sách, quy hoạch, những chương trình, dự án lớn của tỉnh. " * 2,
+      "Ban cán sự đảng UBND tỉnh", "Các cơ quan, đơn vị liên quan", "Thường xuyên"] for n in range(6, 12)]
+
+
+def make_pdf_table(path: Path) -> Path:
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.add_font("dejavu", "", str(DEJAVU))
+    pdf.set_font("dejavu", size=11)
+    pdf.multi_cell(0, 7, "CHƯƠNG TRÌNH HÀNH ĐỘNG", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 7, INTRO + ", Ban Chấp hành Đảng bộ tỉnh ban hành Chương trình hành động như sau:",
+                   new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 7, "IV. PHÂN CÔNG NHIỆM VỤ", new_x="LMARGIN", new_y="NEXT")
+    with pdf.table(col_widths=(8, 70, 35, 40, 25), repeat_headings=1, headings_style=FontFace()) as table:
+        for values in C001_ROWS:
+            row = table.row()
+            for v in values:
+                row.cell(v)
+    pdf.multi_cell(0, 7, "V. TỔ CHỨC THỰC HIỆN", new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(path))
+    return path
+
+
+def test_a_ruled_pdf_table_is_read_as_rows(tmp_path):
+    from loaders.extract import extract_path
+
+    path = make_pdf_table(tmp_path / "ctr.pdf")
+    src = read_source(path)
+    assert src.raw.count("\f") >= 2                    # the table runs onto a second page
+    assert "Thời gian hoàn thành\n3\tLãnh đạo đổi mới" in src.raw.replace("\t\n", "\n")
+    rec = extract_path(str(path))
+    assert [(t["tt"], t["lead"], t["lead_inherited"], t["deadline"]) for t in rec["tasks"]] == [
+        ("3", "Đảng đoàn Hội đồng nhân dân tỉnh", None, "Thường xuyên"),
+        ("4", None, "Đảng đoàn Hội đồng nhân dân tỉnh", "Định kỳ"),
+        ("5", "Ban cán sự đảng UBND tỉnh", None, "Thường xuyên")] + [
+        (str(n), "Ban cán sự đảng UBND tỉnh", None, "Thường xuyên") for n in range(6, 12)]
+    assert rec["tasks"][2]["references"] == ["114-KL/TW"]
+    # the text around the table is pdfminer's, as for a page without one
+    assert "IV. PHÂN CÔNG NHIỆM VỤ" in load_text(path).text and "V. TỔ CHỨC THỰC HIỆN" in load_text(path).text
+
+
+def test_a_pdf_without_a_table_reads_as_pdfminer_gives_it(tmp_path):
+    from pdfminer.high_level import extract_text
+
+    path = make_pdf(tmp_path / "ctr.pdf")
+    assert read_source(path).raw == extract_text(str(path))
 
 
 def test_pdf_without_text_has_no_text_layer(tmp_path):
