@@ -61,7 +61,7 @@ def _chain_rx() -> re.Pattern[str]:
 
 
 # "…, số 19-NQ/TW": a bare "số" repeated before the next symbol of a list
-COORDINATION = re.compile(r"(?:[;,]|\s(?:và|cùng|với))\s*(?:các\s+|số\s*:?\s*)?$", re.I)
+COORDINATION = re.compile(r"(?:[;,]|(?:^|\s)(?:và|cùng|với))\s*(?:các\s+|số\s*:?\s*)?$", re.I)
 
 
 def _lookup(where: str, cue: str) -> str:

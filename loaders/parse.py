@@ -233,7 +233,7 @@ OTHER_BODY = re.compile(
     r"(?P<body>(?:Bộ|Ban|Ủy ban|Văn phòng|Sở|Hội đồng|Đảng ủy|Đảng đoàn|Thường trực)\s+[A-ZĐ](?:[^\s,;()]*[^\s,;().])?"
     r"(?:\s+(?!về\b|thực hiện\b|ban hành\b|quy định\b|hướng dẫn\b|tại\b|đã\b)[^\s,;()]*[^\s,;().]){0,6}?)"
     r"(?=\s+(?:về|thực hiện|ban hành|quy định|hướng dẫn)\b|\s*[,;()]|\.\s|\.?\s*$)")
-TERM = re.compile(r"\s*,?\s*\(?\s*(?:khóa|khoá|nhiệm kỳ)\s+(?P<t>[IVXLC]+|\d{1,2})\b\s*\)?", re.I)
+TERM = re.compile(r"\s*,?\s*\(?\s*(?:khóa|khoá|nhiệm kỳ)\s+(?P<t>[IVXLC]+|\d{1,2})\b(?:\s*\))?", re.I)
 PLENUM = re.compile(r"\s*,?\s*(?:của\s+)?Hội nghị\s+(?:lần thứ\s+\S+|(?P<tw>(?:Ban Chấp hành\s+)?Trung ương(?:\s+Đảng)?)\s+"
                     r"(?:lần thứ\s+\S+|\d+))\s+(?:của\s+)?", re.I)
 OF = re.compile(r"\s*,?\s*(?:của|do)\s+", re.I)

@@ -818,3 +818,15 @@ def test_a_number_glued_to_so_is_read(text, symbol):
     (ref,) = extract_text(text)["references"]
     assert ref["symbol"] == symbol and ref["date"] is not None
     assert [m.symbol for m in find_symbols("tổng số18 đảng viên, mã x18-NQ/TW")] == []
+
+
+def test_a_citation_listed_after_one_that_ends_with_its_term_shares_its_cue():
+    # "… khóa XII và Kết luận số 121-KL/TW …": the term's pattern took the space after it, the gap
+    # was "và " and no coordination: 121-KL/TW was a bare reference, and quotes ended in a space
+    text = ("Thực hiện Nghị quyết số 18-NQ/TW ngày 25/10/2017 của Ban Chấp hành Trung ương Đảng khóa XII và Kết luận "
+            "số 121-KL/TW ngày 24/01/2025 của Ban Chấp hành Trung ương Đảng khóa XIII, Ban Thường vụ Tỉnh ủy ban hành "
+            "Kế hoạch như sau:")
+    refs = extract_text(text)["references"]
+    assert [(r["symbol"], r["relation"], r["term"]) for r in refs] == [
+        ("18-NQ/TW", "implements", "XII"), ("121-KL/TW", "implements", "XIII")]
+    assert refs[0]["mentions"][0]["text"].endswith("khóa XII")
