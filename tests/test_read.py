@@ -54,13 +54,20 @@ def make_docx(path: Path) -> Path:
     return path
 
 
-def make_pdf(path: Path) -> Path:
+def _pdf_opening(size: int, line: int) -> FPDF:
+    """A page in a Vietnamese font with the heading and the opening paragraph of c001."""
     pdf = FPDF()
     pdf.add_page()
     pdf.add_font("dejavu", "", str(DEJAVU))
-    pdf.set_font("dejavu", size=12)
-    pdf.multi_cell(0, 8, "CHƯƠNG TRÌNH HÀNH ĐỘNG", new_x="LMARGIN", new_y="NEXT")
-    pdf.multi_cell(0, 8, INTRO + ", Ban Chấp hành Đảng bộ tỉnh ban hành Chương trình hành động như sau:", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("dejavu", size=size)
+    pdf.multi_cell(0, line, "CHƯƠNG TRÌNH HÀNH ĐỘNG", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, line, INTRO + ", Ban Chấp hành Đảng bộ tỉnh ban hành Chương trình hành động như sau:",
+                   new_x="LMARGIN", new_y="NEXT")
+    return pdf
+
+
+def make_pdf(path: Path) -> Path:
+    pdf = _pdf_opening(12, 8)
     pdf.multi_cell(0, 8, "1. Mục đích", new_x="LMARGIN", new_y="NEXT")
     pdf.output(str(path))
     return path
@@ -169,13 +176,7 @@ C001_ROWS = [
 
 
 def make_pdf_table(path: Path) -> Path:
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.add_font("dejavu", "", str(DEJAVU))
-    pdf.set_font("dejavu", size=11)
-    pdf.multi_cell(0, 7, "CHƯƠNG TRÌNH HÀNH ĐỘNG", new_x="LMARGIN", new_y="NEXT")
-    pdf.multi_cell(0, 7, INTRO + ", Ban Chấp hành Đảng bộ tỉnh ban hành Chương trình hành động như sau:",
-                   new_x="LMARGIN", new_y="NEXT")
+    pdf = _pdf_opening(11, 7)
     pdf.multi_cell(0, 7, "IV. PHÂN CÔNG NHIỆM VỤ", new_x="LMARGIN", new_y="NEXT")
     with pdf.table(col_widths=(8, 70, 35, 40, 25), repeat_headings=1, headings_style=FontFace()) as table:
         for values in C001_ROWS:
