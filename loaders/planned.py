@@ -648,10 +648,14 @@ def _assignment_re() -> re.Pattern[str]:
     <cooperating>] [tham mưu]" (the words are ``planned_cues.tsv``'s assign_* rows)."""
     def words(kind: str) -> str:
         return phrases_pattern(_raw_cues(kind))
+    # or "<lead> tham mưu [cho] <the body that will issue>", or "Giao <lead>" alone (the advise rows)
     return re.compile(
         rf"^(?:(?:{words('assign_prefix')})\s+)?(?P<lead>[^.;:()]{{4,160}}?),?\s+(?:{words('assign_lead')})"
         rf"(?:\s*,?\s*(?:{words('assign_with')})\s+(?P<coop>[^.;:()]{{4,300}}?))?\s*,?"
-        rf"(?:\s+(?:{words('assign_verb')}))*$", re.I)
+        rf"(?:\s+(?:{words('assign_verb')}))*$"
+        rf"|^(?:(?:{words('assign_prefix')})\s+)?(?P<lead2>[^.;:(),]{{4,160}}?)\s+(?:{words('advise')})"
+        rf"(?:\s+cho)?(?:\s+[^.;:(),]{{4,80}})?$"
+        rf"|^(?i:giao)\s+(?P<lead3>[^.;:(),]{{4,160}})$", re.I)
 
 
 def _assignment(before: str) -> tuple[str, list[str]] | None:
@@ -662,12 +666,17 @@ def _assignment(before: str) -> tuple[str, list[str]] | None:
     ('Ban Tuyên giáo Tỉnh ủy', ['Sở Nội vụ', 'Sở Tư pháp'])
     >>> _assignment("Tiếp tục thực hiện tốt") is None
     True
+    >>> _assignment("3. Văn phòng Tỉnh ủy tham mưu Ban Thường vụ Tỉnh ủy"), _assignment("Giao Ban Dân vận Tỉnh ủy")
+    (('Văn phòng Tỉnh ủy', []), ('Ban Dân vận Tỉnh ủy', []))
     """
     clause = re.split(r"(?:[.;:]\s|^\s*(?:[-–+•*]|\d+(?:\.\d+)*\.|[a-zđ]\)))\s*", before)[-1].strip()
     m = _assignment_re().match(clause)
-    if not m or find_symbols(m["lead"]):
+    lead = m and (m["lead"] or m["lead2"] or m["lead3"])
+    if not lead or find_symbols(lead):
         return None
-    lead = m["lead"].strip(" ,")
+    lead = lead.strip(" ,")
+    if not m["lead"] and fold(lead).startswith(("cac ", "nhung ")):
+        return None   # "Giao các cấp ủy xây dựng kế hoạch …": every body is told to plan, no one document
     if _starts_with_any(fold(lead), _agency_heads()) is None:
         return None   # "Tiếp tục chỉ đạo …": the words before the verb name no organisation
     return lead, split_agencies(m["coop"].strip(" ,")) if m["coop"] else []
@@ -702,7 +711,9 @@ def _from_body(text: str, lines: list[tuple[int, str]], taken: list[tuple[int, i
     return out
 
 
-_DEADLINE_AFTER = re.compile(r"[^.;()]*?,?\s*(?:hoàn thành|xong|trình)\s+((?:trong|trước|vào|chậm nhất)?\s*(?:ngày\s+)?"
+# "…, hoàn thành trong Quý III/2025", "…, trình Ban Thường vụ Tỉnh ủy trong tháng 9/2025"
+_DEADLINE_AFTER = re.compile(r"[^.;()]*?,?\s*(?:hoàn thành|xong|trình(?:\s+[^.;(),]{1,60}?(?=\s+(?:trong|trước|vào)\s))?)"
+                             r"\s+((?:trong|trước|vào|chậm nhất)?\s*(?:ngày\s+)?"
                              r"(?:\d{1,2}/\d{1,2}/\d{4}|(?:quý|tháng)\s+[IVX\d]+/\d{4}|năm\s+\d{4}))", re.I)
 _TIMING = re.compile(r"(?<![a-z])(?:thuc hien|quy|nam|thang|hoan thanh|khi co|thuong xuyen|theo)(?![a-z])")
 

@@ -115,6 +115,29 @@ def test_a_clause_that_assigns_the_drafting_names_lead_cooperating_and_deadline(
     assert [u["label"] for u in rec["unnumbered"]] == ["Đề án phát triển du lịch", "Quy định về công tác cán bộ"]
     # words before the verb that name no organisation do not make it a drafting clause
     assert extract_planned("Tiếp tục chỉ đạo xây dựng Đề án phát triển du lịch cộng đồng.\n") == []
+
+
+def test_other_ways_a_clause_assigns_the_drafting():
+    text = ("II. NHIỆM VỤ, GIẢI PHÁP\n"
+            # the lead advises the body that will issue
+            "1. Văn phòng Tỉnh ủy tham mưu Ban Thường vụ Tỉnh ủy ban hành Chỉ thị về tăng cường ứng dụng công nghệ "
+            "thông tin trong các cơ quan Đảng (hoàn thành trước 30/9/2025).\n"
+            # "Giao <lead>" and the verb; the deadline after "thời gian hoàn thành"
+            "2. Giao Ban Tuyên giáo và Dân vận Tỉnh ủy xây dựng Kế hoạch tuyên truyền Nghị quyết số 57-NQ/TW, thời gian "
+            "hoàn thành tháng 8/2025.\n"
+            # submitted to a body by a date
+            "3. Đảng ủy Ủy ban nhân dân tỉnh lãnh đạo xây dựng Đề án phát triển hạ tầng số tỉnh Nghệ An giai đoạn "
+            "2025 - 2030, trình Ban Thường vụ Tỉnh ủy trong tháng 9/2025.\n"
+            # every body told to plan: no one document
+            "4. Giao các cấp ủy xây dựng kế hoạch thực hiện phù hợp với địa phương.\n")
+    got = [(p["kind"], p["title"], p["lead"], p["deadline_date"]) for p in extract_planned(text)]
+    assert got == [
+        ("Chỉ thị", "Chỉ thị về tăng cường ứng dụng công nghệ thông tin trong các cơ quan Đảng", "Văn phòng Tỉnh ủy",
+         "2025-09-30"),
+        ("Kế hoạch", "Kế hoạch tuyên truyền Nghị quyết số 57-NQ/TW", "Ban Tuyên giáo và Dân vận Tỉnh ủy", "2025-08-31"),
+        ("Đề án", "Đề án phát triển hạ tầng số tỉnh Nghệ An giai đoạn 2025 - 2030", "Đảng ủy Ủy ban nhân dân tỉnh",
+         "2025-09-30")]
+
 @pytest.mark.parametrize("value, expected", [
     ("Quý I/2021", "2021-03-31"), ("Quý III/2021", "2021-09-30"), ("quý IV năm 2025", "2025-12-31"),
     ("năm 2022", "2022-12-31"), ("Tháng 2/2024", "2024-02-29"), ("6 tháng đầu năm 2023", "2023-06-30"),
