@@ -830,3 +830,17 @@ def test_a_citation_listed_after_one_that_ends_with_its_term_shares_its_cue():
     assert [(r["symbol"], r["relation"], r["term"]) for r in refs] == [
         ("18-NQ/TW", "implements", "XII"), ("121-KL/TW", "implements", "XIII")]
     assert refs[0]["mentions"][0]["text"].endswith("khóa XII")
+
+
+def test_national_programmes_listed_with_va_and_master_plans():
+    rec = extract_text("Thực hiện Chương trình mục tiêu quốc gia xây dựng nông thôn mới giai đoạn 2021 - 2025 và Chương "
+                       "trình mục tiêu quốc gia giảm nghèo bền vững giai đoạn 2021 - 2025.")
+    assert [u["label"] for u in rec["unnumbered"]] == [
+        "Chương trình mục tiêu quốc gia xây dựng nông thôn mới giai đoạn 2021 - 2025",
+        "Chương trình mục tiêu quốc gia giảm nghèo bền vững giai đoạn 2021 - 2025"]
+    # a province's master plan (c002: "điều chỉnh Quy hoạch tỉnh Tuyên Quang thời kỳ …"), read whole
+    rec = extract_text("Căn cứ Quy hoạch tỉnh Nghệ An thời kỳ 2021 - 2030, tầm nhìn đến năm 2050; Chiến lược phát triển "
+                       "kinh tế - xã hội 10 năm 2021 - 2030.")
+    assert [(u["label"], u["kind"], u["relation"]) for u in rec["unnumbered"]] == [
+        ("Quy hoạch tỉnh Nghệ An thời kỳ 2021 - 2030, tầm nhìn đến năm 2050", "master_plan", "based_on"),
+        ("Chiến lược phát triển kinh tế - xã hội 10 năm 2021 - 2030", "strategy", "based_on")]
