@@ -152,10 +152,11 @@ def _period_res() -> tuple[tuple[re.Pattern[str], str], ...]:
     out = []
     for r in table("deadline_periods"):
         w, kind = re.escape(fold(r["word"])), r["kind"]
-        if kind in ("quarter", "month"):
-            pat = rf"(?<![a-z0-9]){w} (iv|i{{1,3}}|\d{{1,2}}) (?:nam )?((?:19|20)\d\d)(?!\d)"
-        else:
-            pat = rf"(?<![a-z0-9]){w} ((?:19|20)\d\d)(?!\d)"
+        if kind in ("quarter", "month"):     # "quý I, II/2025": the last one counts
+            n = r"(?:iv|i{1,3}|\d{1,2})"
+            pat = rf"(?<![a-z0-9]){w} ({n}(?: (?:va )?{n})*) (?:nam )?((?:19|20)\d\d)(?!\d)"
+        else:                                  # "năm 2025 - 2026", "giai đoạn 2025-2030": the end
+            pat = rf"(?<![a-z0-9]){w} ((?:19|20)\d\d)(?: ((?:19|20)\d\d))?(?!\d)"
         out.append((re.compile(pat), kind))
     return tuple(out)
 
@@ -168,12 +169,18 @@ def deadline_date(deadline: str | None) -> str | None:
     ('2021-03-31', '2022-12-31', '2026-06-30')
     >>> deadline_date("Thực hiện thường xuyên"), deadline_date("Quý IV hằng năm")
     (None, None)
+    >>> deadline_date("Quý I, II/2025"), deadline_date("Năm 2025 - 2026"), deadline_date("Trước ngày 15 tháng 10 năm 2025")
+    ('2025-06-30', '2026-12-31', '2025-10-15')
+    >>> deadline_date("Tháng 10, 11/2025"), deadline_date("Giai đoạn 2025-2030")
+    ('2025-11-30', '2030-12-31')
     """
     if not deadline:
         return None
     key = fold(deadline)
     dates: list[tuple[int, int, int]] = []
-    for d, mth, y in re.findall(r"(?<!\d)(\d{1,2}) (\d{1,2}) ((?:19|20)\d\d)(?!\d)", key):
+    key = re.sub(r"(?<![a-z])ngay (\d{1,2}) thang (\d{1,2}) nam ((?:19|20)\d\d)(?!\d)", r"\1 \2 \3", key)  # in words
+    # a day/month/year, not "tháng 10, 11/2025" (two months)
+    for d, mth, y in re.findall(r"(?<!\d)(?<!thang )(?<!quy )(\d{1,2}) (\d{1,2}) ((?:19|20)\d\d)(?!\d)", key):
         if 1 <= int(mth) <= 12 and 1 <= int(d) <= 31:
             dates.append((int(y), int(mth), int(d)))
         key = key.replace(f"{d} {mth} {y}", " ")
@@ -181,13 +188,13 @@ def deadline_date(deadline: str | None) -> str | None:
         for m in pattern.finditer(key):
             year = int(m.group(m.lastindex))
             if kind == "quarter":
-                q = m.group(1)
+                q = m.group(1).split()[-1]
                 q = _ROMAN_Q.get(q) or (int(q) if q.isdigit() else 0)
                 if not 1 <= q <= 4:
                     continue
                 month = 3 * q
             elif kind == "month":
-                month = int(m.group(1))
+                month = int(m.group(1).split()[-1]) if m.group(1).split()[-1].isdigit() else 0
                 if not 1 <= month <= 12:
                     continue
             elif kind == "half1":

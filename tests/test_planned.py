@@ -143,6 +143,10 @@ def test_other_ways_a_clause_assigns_the_drafting():
     ("năm 2022", "2022-12-31"), ("Tháng 2/2024", "2024-02-29"), ("6 tháng đầu năm 2023", "2023-06-30"),
     ("Thực hiện khi có văn bản chỉ đạo của Trung ương (Trong năm 2023)", "2023-12-31"),
     ("trước ngày 30/6/2021", "2021-06-30"),
+    # the last of several periods, the end of a range, a day written in words
+    ("Quý I, II/2025", "2025-06-30"), ("Quý I và quý II/2025", "2025-06-30"), ("Tháng 10, 11/2025", "2025-11-30"),
+    ("Năm 2025 - 2026", "2026-12-31"), ("Giai đoạn 2025-2030", "2030-12-31"),
+    ("Trước ngày 15 tháng 10 năm 2025", "2025-10-15"),
     ("Thực hiện thường xuyên", None), ("Quý IV hằng năm", None), (None, None),
 ])
 def test_deadline_date(value, expected):
