@@ -24,10 +24,10 @@ from loaders.classify import chain_cue, coordinated, cue_before, issues_cue, str
 from loaders.agencies import extract_agencies
 from loaders.find import SymbolMatch, all_symbols
 from loaders.identity import document_identity
-from loaders.parse import Noun, Tail, genre_nouns, noun_before, parse_tail, term_for_date
+from loaders.parse import Noun, Tail, noun_before, parse_tail, term_for_date
 from loaders.planned import drafted_at, extract_planned
 from loaders.segment import Zones, zones
-from loaders.tables import table
+from loaders.tables import genre_pattern, table
 from loaders.tasks import extract_tasks
 from loaders.text import LoadError, Text
 from loaders.unnumbered import Unnumbered, find_unnumbered
@@ -307,7 +307,7 @@ def _names_self(label: str, doc: dict) -> bool:
 @cache
 def _genre_in_gap() -> re.Pattern[str]:
     """A genre noun as written, capitalized: a document named in the gap between two citations."""
-    return re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, genre_nouns()))})\b")
+    return re.compile(rf"(?<!\w)(?:{genre_pattern()})\b")
 
 
 def _chain_in_gap(gap: str) -> str | None:

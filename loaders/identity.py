@@ -17,11 +17,11 @@ from functools import cache, lru_cache
 
 from loaders.find import find_symbols
 from loaders.fold import UPPER
-from loaders.parse import (DATE_NUMERIC, DATE_WORDS, _body_rx, body_index, fold, genre_nouns, make_date, noun_before,
-                           parse_tail, term_label)
+from loaders.parse import (DATE_NUMERIC, DATE_WORDS, _body_rx, body_index, fold, make_date, noun_before, parse_tail,
+                           term_label)
 from loaders.linescan import LineScan
 from loaders.segment import ANNEX_CAPTION, Zones, zones
-from loaders.tables import issuer_codes, phrases_pattern, province_spellings, table
+from loaders.tables import genre_nouns, genre_pattern, issuer_codes, phrases_pattern, province_spellings, table
 
 HEADER_CHARS = 1500
 _PLACE_DATE = re.compile(rf"(?:^[ \t*]*|[ \t]{{2,}}|\t)(?P<place>[{UPPER}][^\n,\t]{{1,30}}),\s*ngày\s*", re.M)
@@ -257,7 +257,7 @@ def _subject_line(head: str, doc: dict) -> None:
     doc["title"] = " ".join(" ".join(lines).split())
     doc["evidence"].append(m.group(0).strip())
     if doc["doc_kind"] is None:
-        nouns = [r["noun"] for r in table("doc_nouns") if r["code"] == doc["type"] and r["noun"] != r["code"]]
+        nouns = [r["noun"] for r in table("doc_nouns") if r["code"] == doc["type"] and r["noun"] in genre_nouns()]
         doc["doc_kind"] = nouns[0] if len(nouns) == 1 else None     # CV: Công văn (QĐ names two genres)
 
 
@@ -353,7 +353,7 @@ def _body_from_signature(doc: dict, level: str = "tỉnh") -> str | None:
     'Ban Thường vụ Huyện ủy'
     """
     cap = (doc.get("signing_capacity") or "").lower()
-    org = re.sub(r"^(?:t/m|k/t|kt|q|t/l|t/uq)\.?\s*", "", cap)
+    org = cap.partition(" ")[2]          # signing_capacity is "<capacity> <body>" (_signature)
     named = _table_body(org)
     if named and named[1] == len(org) and not _COMMITTEE_ONLY.fullmatch(org):
         return named[0]                  # "T/M BỘ CHÍNH TRỊ"; a committee's part is named by the level below
@@ -372,8 +372,7 @@ def _body_from_signature(doc: dict, level: str = "tỉnh") -> str | None:
 @cache
 def _issuing_in_opening_rx() -> re.Pattern[str]:
     alt = phrases_pattern(r["phrase"] for r in table("bodies") if r["level"] != "central")
-    genres = "|".join(map(re.escape, genre_nouns()))
-    return re.compile(rf"(?<!\w)(?P<body>{alt})\s+(?:ban hành|xây dựng)\s+(?:{genres})\b")
+    return re.compile(rf"(?<!\w)(?P<body>{alt})\s+(?:ban hành|xây dựng)\s+(?:{genre_pattern()})\b")
 
 
 def _body_issuing_in_opening(opening: str) -> str | None:

@@ -396,12 +396,11 @@ def _cue_then_citation() -> tuple[re.Pattern[str], re.Pattern[str]]:
     with a citation (a genre noun of ``doc_nouns.tsv``, a few words, its number): one sentence
     wrapped between the verb and its object ("… về việc triển khai thực hiện / Kết luận số
     127-KL/TW …" in a title block)."""
-    from loaders.tables import phrases_pattern, table
+    from loaders.tables import genre_nouns, phrases_pattern, table
 
     cues = {r["cue"] for r in table("relation_cues") if r["where"] not in ("filler", "barrier")}
-    nouns = {r["noun"] for r in table("doc_nouns") if r["noun"] != r["code"]}
     return (re.compile(rf"(?:^|[\s,])(?:{phrases_pattern(cues)})$", re.I),
-            re.compile(rf"(?:{phrases_pattern(nouns)})\s+(?:\w+\s+){{0,3}}?(?:số\s*:?\s*)?\d"))
+            re.compile(rf"(?:{phrases_pattern(genre_nouns())})\s+(?:\w+\s+){{0,3}}?(?:số\s*:?\s*)?\d"))
 
 
 def _should_join(prev: str, nxt: str, full_width: float | None = None) -> bool:

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from loaders.tables import phrases_pattern, province_spellings, table
+from loaders.tables import genre_pattern, phrases_pattern, province_spellings, table
 
 ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 
@@ -106,17 +106,6 @@ def _noun_before_rx() -> re.Pattern[str]:
     # A qualifier is on the noun's line: "CHƯƠNG TRÌNH HÀNH ĐỘNG" (a title) then a paragraph
     # opening "Hướng dẫn số 31-HD/BTCTW" is a Hướng dẫn, not a Chương trình "hướng dẫn".
     return re.compile(rf"(?=[{firsts}])(?<!\w)(?P<noun>{alt})(?:[^\S\n]+(?:{quals}))?\s*(?:số|so)?\s*:?\s*$", re.I)
-
-
-@cache
-def genre_nouns() -> tuple[str, ...]:
-    """The genre nouns as written, longest first (``doc_nouns.tsv`` less the type codes written as
-    nouns): what names a document in prose ("… ban hành Kế hoạch …").
-
-    >>> "Kế hoạch" in genre_nouns() and "KH" not in genre_nouns()
-    True
-    """
-    return tuple(sorted((r["noun"] for r in table("doc_nouns") if r["noun"] != r["code"]), key=len, reverse=True))
 
 
 @cache
@@ -261,8 +250,7 @@ def subject_end_rx() -> re.Pattern[str]:
     >>> text[:subject_end_rx().search(text).start()]
     'về thành lập Ban Chỉ đạo trên địa bàn tỉnh'
     """
-    genres = "|".join(map(re.escape, genre_nouns()))
-    return re.compile(_MAIN_CLAUSE + rf"|[;\t\n]|,?\s+(?:và\s+)?(?=(?:{genres})\s+(?:số\s+)?\d)"
+    return re.compile(_MAIN_CLAUSE + rf"|[;\t\n]|,?\s+(?:và\s+)?(?=(?:{genre_pattern()})\s+(?:số\s+)?\d)"
                       r"|,\s+(?=Chương trình mục tiêu|Chiến lược|Đề án )|,\s+(?=(?:bao\s+)?gồm\s)"
                       r"|\(\s*\*?\s*(?:sau đây|gọi tắt|viết tắt)|\.(?=\s+[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ\-–])|\.\s*$|\s+-\s+(?=[A-ZĐ])",
                       re.I)

@@ -64,3 +64,20 @@ def phrases_pattern(phrases) -> str:
     """
     return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(set(phrases), key=len, reverse=True))
 
+
+@cache
+def genre_nouns() -> tuple[str, ...]:
+    """The genre nouns as written, longest first (``doc_nouns.tsv`` less the type codes written as
+    nouns): what names a document in prose ("… ban hành Kế hoạch …").
+
+    >>> "Kế hoạch" in genre_nouns() and "KH" not in genre_nouns()
+    True
+    """
+    return tuple(sorted((r["noun"] for r in table("doc_nouns") if r["noun"] != r["code"]), key=len, reverse=True))
+
+
+@cache
+def genre_pattern() -> str:
+    """:func:`genre_nouns` as a regex alternation, each noun escaped as written (a single space
+    between its words, where :func:`phrases_pattern` takes any run of whitespace)."""
+    return "|".join(map(re.escape, genre_nouns()))
