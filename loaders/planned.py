@@ -194,7 +194,8 @@ def deadline_date(deadline: str | None) -> str | None:
                     continue
                 month = 3 * q
             elif kind == "month":
-                month = int(m.group(1).split()[-1]) if m.group(1).split()[-1].isdigit() else 0
+                last = m.group(1).split()[-1]
+                month = int(last) if last.isdigit() else 0
                 if not 1 <= month <= 12:
                     continue
             elif kind == "half1":
@@ -655,14 +656,14 @@ def _assignment_re() -> re.Pattern[str]:
     <cooperating>] [tham mưu]" (the words are ``planned_cues.tsv``'s assign_* rows)."""
     def words(kind: str) -> str:
         return phrases_pattern(_raw_cues(kind))
-    # or "<lead> tham mưu [cho] <the body that will issue>", or "Giao <lead>" alone (the advise rows)
+    # or "<lead> tham mưu [cho] <the body that will issue>" (advise), or "Giao <lead>" (assign_alone)
     return re.compile(
         rf"^(?:(?:{words('assign_prefix')})\s+)?(?P<lead>[^.;:()]{{4,160}}?),?\s+(?:{words('assign_lead')})"
         rf"(?:\s*,?\s*(?:{words('assign_with')})\s+(?P<coop>[^.;:()]{{4,300}}?))?\s*,?"
         rf"(?:\s+(?:{words('assign_verb')}))*$"
         rf"|^(?:(?:{words('assign_prefix')})\s+)?(?P<lead2>[^.;:(),]{{4,160}}?)\s+(?:{words('advise')})"
         rf"(?:\s+cho)?(?:\s+[^.;:(),]{{4,80}})?$"
-        rf"|^(?i:giao)\s+(?P<lead3>[^.;:(),]{{4,160}})$", re.I)
+        rf"|^(?:{words('assign_alone')})\s+(?P<lead3>[^.;:(),]{{4,160}})$", re.I)
 
 
 def _assignment(before: str) -> tuple[str, list[str]] | None:
