@@ -834,15 +834,11 @@ def _plain_agency_name(name: str, province: str | None) -> str:
 
 
 def _split_cell(cell: str | None) -> list[str]:
-    """The agencies of a lead or cooperating cell, with the list splitter of ``loaders.agencies``
-    when it is there (it knows the names that hold a comma), else at semicolons."""
-    if not cell:
-        return []
-    try:
-        from loaders.agencies import split_agencies
-        return split_agencies(cell)
-    except Exception:  # noqa: BLE001 - as for the alias table
-        return [x for x in cell.split(";") if x.strip()]
+    """The agencies of a lead or cooperating cell, split as ``loaders.agencies`` splits lists (it
+    knows the names that hold a comma)."""
+    from loaders.agencies import split_agencies
+
+    return split_agencies(cell) if cell else []
 
 
 @cache
