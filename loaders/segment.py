@@ -26,11 +26,10 @@ SECTION_HEADING = re.compile(
     r"\s*\**\s*[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ]", re.M)
 ANNEX_CAPTION = re.compile(
     r"^[ \t(*]*(?:Kèm theo|Ban hành kèm theo)\s+(?P<noun>[^\n]{0,40}?)\s*(?:số\s*)?(?=\d)", re.I | re.M)
-SIGNATURE = re.compile(r"^[ \t*]*(?:Nơi nhận\s*:|T/M\s|T\.M\.?\s|TM\.?\s|K/T\s|KT\.\s)", re.M)
 TABLE_SECTION_ROW = re.compile(r"^(?P<num>[IVX]{1,5}|[A-E])\.?\t(?P<title>[^\t\n]+)", re.M)
 # Line-start patterns scanned over whole documents: see loaders.linescan.
-_SECTION_HEADING, _SIGNATURE, _ANNEX_CAPTION, _TABLE_SECTION_ROW = (
-    LineScan(SECTION_HEADING), LineScan(SIGNATURE), LineScan(ANNEX_CAPTION), LineScan(TABLE_SECTION_ROW))
+_SECTION_HEADING, _ANNEX_CAPTION, _TABLE_SECTION_ROW = (
+    LineScan(SECTION_HEADING), LineScan(ANNEX_CAPTION), LineScan(TABLE_SECTION_ROW))
 # Clause boundaries are paragraph and cell breaks, and sentence ends (". " before a capital).
 SENTENCE_END = re.compile(r"\.(?=\s+[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ\-–+*])|:\s*$", re.M)
 
@@ -39,7 +38,6 @@ SENTENCE_END = re.compile(r"\.(?=\s+[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ\-–+*])|:\s*
 class Zones:
     text: str
     opening_end: int
-    signature_start: int
     annex_start: int
     table_sections: list[tuple[int, str, str]] = field(default_factory=list)  # (offset, numeral, title)
 
@@ -88,9 +86,7 @@ def zones(text: str) -> Zones:
     else:  # no numbered sections: the opening is the first paragraph that announces the text
         colon = re.search(r"\bsau(?: đây)?\s*:\s*$", text, re.M)     # "… như sau:", "… một số nội dung sau:"
         opening_end = colon.end() if colon else (text.find("\n", 1) if "\n" in text[1:] else n)
-    sig = [s.start() for s in _SIGNATURE.finditer(text) if s.start() > opening_end]
-    signature_start = sig[0] if sig else n
     ann = [a.start() for a in _ANNEX_CAPTION.finditer(text) if a.start() > opening_end]
     annex_start = ann[0] if ann else n
     sections = [(r.start(), r["num"], r["title"].strip()) for r in _TABLE_SECTION_ROW.finditer(text)]
-    return Zones(text, opening_end, signature_start, annex_start, sections)
+    return Zones(text, opening_end, annex_start, sections)
