@@ -54,7 +54,7 @@ from typing import Callable, Iterable
 from kg.partitions import (GLOBAL_PIECE, GRAPH_DIR, STATE_DIR, PartitionState, code_fingerprint, load_global,
                            load_head, load_mentions, load_states, mentions_digest, partition_state, piece_name,
                            quality_spans, refs_by_source, remove_state, save_global, save_head, save_mentions,
-                           save_state, titles_digest, view, write_quality, write_report_part)
+                           save_state, symbol_index, titles_digest, view, write_quality, write_report_part)
 from kg.rdf import DEFAULT_BASE, PREFIXES, merge_edge, source_provinces, source_segments, write_lines
 from kg.resolve import (Globals, Partition, _hash, _Resolver, global_unit, joined_partitions, pack_mention,
                         province_links, resolve_global, shared_nodes)
@@ -467,9 +467,10 @@ def _build(paths: Iterable[str | Path], out: Path, jsonld: bool, jobs: int, base
     segments = source_segments(files)
     if glob_changed or set(files) != {f for st in old.values() for f, _ in st.files}:
         refs, spans, titles = refs_by_source(glob), quality_spans(glob), titles_digest(glob)
+        by_symbol = cache(lambda: symbol_index(glob))
 
         def view_of(key: str, symbols: set, deep: set) -> str:
-            return view(glob, parts[key], refs, symbols, deep, spans, titles, segments)
+            return view(glob, parts[key], refs, symbols, deep, spans, titles, segments, by_symbol)
     else:
         def view_of(key: str, symbols: set, deep: set) -> str:    # nothing it could read changed
             return old[key].view if key in old and old[key].files == parts[key] else ""

@@ -335,7 +335,7 @@ def test_a_partitions_view_does_not_depend_on_how_the_global_stage_ran():
     """The global stage run afresh and run reusing its last result give the same view of it to
     every partition (an incremental build must not re-resolve provinces for nothing)."""
     from contract_samples import all_samples
-    from kg.partitions import quality_spans, refs_by_source, titles_digest, view
+    from kg.partitions import quality_spans, refs_by_source, symbol_index, titles_digest, view
     from kg.resolve import Globals, Partition, global_unit, pack_mention, resolve_global, split_partitions
 
     parts = {k: Partition(p, k) for k, p in split_partitions(all_samples()).items()}
@@ -345,10 +345,16 @@ def test_a_partitions_view_does_not_depend_on_how_the_global_stage_ran():
     again = resolve_global(packed, previous=fresh, touched={global_unit(packed[0])})
     # the order in which references were resolved is the stage's business, not the view's
     shuffled = Globals(**{**fresh.__dict__, "ref_to_doc": dict(reversed(list(fresh.ref_to_doc.items())))})
+    looked_up = {d.symbol for d in fresh.documents.values() if d.symbol}
+    assert looked_up
     for key, p in parts.items():
         files = [(e["source"], "x") for e in p.exts]
         views = {view(g, files, refs_by_source(g), set(), set(), quality_spans(g), titles_digest(g), {})
                  for g in (fresh, again, shuffled)}
+        assert len(views) == 1, key
+        # with symbol lookups, the index built once for all partitions (as kg.build passes it) or here
+        views = {view(g, files, refs_by_source(g), looked_up, set(), quality_spans(g), titles_digest(g), {}, by)
+                 for g in (fresh, again, shuffled) for by in (None, lambda g=g: symbol_index(g))}
         assert len(views) == 1, key
 
 
